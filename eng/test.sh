@@ -17,7 +17,13 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 echo "== build"
-dotnet build TokenLabeling.sln -c Release -warnaserror 2>&1 | tail -n 3
+if ! dotnet build TokenLabeling.sln -c Release -warnaserror > "$log" 2>&1; then
+  grep -E "error|Error" "$log" | sort -u | head -n 50
+  echo "tests: 0 passed, 1 failed (the build failed)"
+  exit 1
+fi
+tail -n 3 "$log"
+: > "$log"
 
 status=0
 run() {
