@@ -81,6 +81,18 @@ public sealed partial class AnnotationSet
     /// </summary>
     public ReadOnlySpan<int> WorkerOrder => GetWorkerView().Order;
 
+    /// <summary>Gets the task column as its backing array, for parallel kernels that cannot capture spans; never written to.</summary>
+    internal int[] TaskArray => _tasks;
+
+    /// <summary>Gets the worker column as its backing array; never written to.</summary>
+    internal int[] WorkerArray => _workers;
+
+    /// <summary>Gets the label column as its backing array; never written to.</summary>
+    internal int[] LabelArray => _labels;
+
+    /// <summary>Gets the task offsets as their backing array; never written to.</summary>
+    internal int[] TaskOffsetArray => _taskOffsets;
+
     /// <summary>Gets the typed task id map.</summary>
     /// <typeparam name="TId">The task id type the set was built with.</typeparam>
     /// <exception cref="InvalidOperationException">The set was built with another task id type.</exception>
