@@ -33,9 +33,32 @@ public static class SettlementEngine
     /// <exception cref="ArgumentNullException"><paramref name="policy"/> is null.</exception>
     /// <exception cref="ArgumentException">A worker's input is invalid (the message names the worker's index and id), or the total of stakes exceeds uint256.</exception>
     /// <exception cref="OperationCanceledException">The settlement was cancelled.</exception>
-    public static SettlementPlan Settle(TokenAmount budget, ReadOnlySpan<WorkerOutcome> workers, SettlementPolicy policy, CancellationToken cancellationToken = default)
+    public static SettlementPlan Settle(TokenAmount budget, ReadOnlySpan<WorkerOutcome> workers, SettlementPolicy policy, CancellationToken cancellationToken = default) =>
+        Settle(budget, workers, policy, SettlementPath.Auto, cancellationToken);
+
+    /// <summary>Settles a round on a chosen arithmetic path (tests force each path and compare them).</summary>
+    internal static SettlementPlan Settle(TokenAmount budget, ReadOnlySpan<WorkerOutcome> workers, SettlementPolicy policy, SettlementPath path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        if (path != SettlementPath.Wide && budget.FitsInUInt128)
+        {
+            try
+            {
+                return SettleCore<UInt128, UInt128Math>(budget, workers, policy, cancellationToken);
+            }
+            catch (OverflowException) when (path == SettlementPath.Auto)
+            {
+                // Some amount of this settlement reaches 2^128: settle again on the 256-bit path, which reports genuine overflow.
+            }
+        }
+
+        return SettleCore<TokenAmount, TokenAmountMath>(budget, workers, policy, cancellationToken);
+    }
+
+    private static SettlementPlan SettleCore<T, TMath>(TokenAmount budgetAmount, ReadOnlySpan<WorkerOutcome> workers, SettlementPolicy policy, CancellationToken cancellationToken)
+        where T : struct
+        where TMath : IAmountMath<T>
+    {
         var n = workers.Length;
         var reward = policy.Reward;
         var slashing = policy.Slashing;
@@ -47,26 +70,30 @@ public static class SettlementEngine
         var coherenceFactors = reward.Weighting == ShareWeighting.CoherenceWeightedLabels || redistribution.Weighting == ShareWeighting.CoherenceWeightedLabels
             ? CoherenceFactorTable(reward.CoherencePower)
             : null;
+        var budget = TMath.From(budgetAmount);
 
         var ids = new string[n];
-        var stakes = new TokenAmount[n];
-        var slashes = new TokenAmount[n];
-        var rewards = new TokenAmount[n];
-        var shares = new TokenAmount[n];
-        var payouts = new TokenAmount[n];
-        var held = holdback ? new TokenAmount[n] : null;
+        var columns = new PlanColumns<T, TMath>(n, holdback);
+        var stakes = columns.Stakes;
+        var slashes = columns.Slashes;
+        var rewards = columns.Rewards;
+        var shares = columns.Redistributions;
+        var payouts = columns.Payouts;
+        var held = columns.HeldBack;
 
         // Pass 1: validate, slash, and total the weights. Nothing leaves this method until every worker has passed.
-        var totals = default(SettlementTotals);
+        var totalStakes = TMath.Zero;
+        var totalSlashed = TMath.Zero;
         UInt128 rewardWeight = 0;
-        var rewardDemand = TokenAmount.Zero;
+        var rewardDemand = TMath.Zero;
         var rewardVotes = 0L;
         UInt128 peerWeight = 0;
-        var peerStake = TokenAmount.Zero;
+        var peerStake = TMath.Zero;
         var peerVotes = 0L;
         var usesRate = reward.RatePerLabel is not null;
-        var rate = reward.RatePerLabel.GetValueOrDefault();
+        var rate = TMath.From(reward.RatePerLabel.GetValueOrDefault());
         var rateScale = RateScale(reward.Weighting);
+        var qa = slashing.QaPenalties;
         for (var i = 0; i < n; i++)
         {
             if ((i & 0xFFFF) == 0)
@@ -77,19 +104,13 @@ public static class SettlementEngine
             ref readonly var w = ref workers[i];
             var cb = Validate(in w, i);
             ids[i] = w.WorkerId;
-            stakes[i] = w.Stake;
-            try
-            {
-                totals.Stakes += w.Stake;
-            }
-            catch (OverflowException ex)
-            {
-                throw new ArgumentException($"The total of stakes exceeds uint256 at worker {i} ('{w.WorkerId}').", nameof(workers), ex);
-            }
+            var stake = TMath.From(w.Stake);
+            stakes[i] = stake;
+            totalStakes = AddStake<T, TMath>(totalStakes, stake, in w, i);
 
-            var slash = Slash(in w, cb, slashing, exemptBps);
+            var slash = Slash<T, TMath>(in w, stake, cb, slashing, qa, exemptBps);
             slashes[i] = slash;
-            totals.Slashed += slash;
+            totalSlashed = TMath.Add(totalSlashed, slash);
 
             if (cb >= rewardMinBps)
             {
@@ -103,7 +124,7 @@ public static class SettlementEngine
                     var wr = holdback ? Weight(reward.Weighting, in w, cb, coherenceFactors, true) : 0;
                     if (usesRate)
                     {
-                        rewardDemand += TokenAmount.MulDiv(rate, (TokenAmount)(wa + wr), (TokenAmount)rateScale);
+                        rewardDemand = TMath.Add(rewardDemand, TMath.MulDiv(rate, TMath.From(wa + wr), TMath.From((UInt128)rateScale)));
                     }
                     else
                     {
@@ -125,7 +146,7 @@ public static class SettlementEngine
                     case ShareWeighting.Stake:
                         if (cb > coherentAboveBps)
                         {
-                            peerStake += w.Stake;
+                            peerStake = TMath.Add(peerStake, stake);
                         }
 
                         break;
@@ -142,59 +163,59 @@ public static class SettlementEngine
 
         // Fees and pool.
         var fees = new FeeCharge[policy.Fees.Lines.Count];
+        var totalFees = TokenAmount.Zero;
         for (var f = 0; f < fees.Length; f++)
         {
             var line = policy.Fees.Lines[f];
-            fees[f] = new FeeCharge(line.Name, line.On(budget));
-            totals.Fees += fees[f].Amount;
+            fees[f] = new FeeCharge(line.Name, line.On(budgetAmount));
+            totalFees += fees[f].Amount;
         }
 
-        var pool = budget - totals.Fees;
-        totals.RewardPool = pool;
+        var pool = TMath.Subtract(budget, TMath.From(totalFees));
 
         // Reward split set-up.
         var rewardMode = RewardMode.None;
-        ProRataDivider rewardDivider = default;
-        var perVoteReward = TokenAmount.Zero;
+        ProRata<T, TMath> rewardSplit = default;
+        var perVoteReward = TMath.Zero;
         if (reward.Weighting == ShareWeighting.EqualPerCoherentVote)
         {
             if (rewardVotes > 0)
             {
                 rewardMode = RewardMode.EqualPerVote;
-                perVoteReward = pool / (TokenAmount)(ulong)rewardVotes;
+                perVoteReward = TMath.DivRem(pool, (ulong)rewardVotes, out _);
             }
         }
         else if (usesRate)
         {
-            if (!rewardDemand.IsZero)
+            if (!TMath.IsZero(rewardDemand))
             {
-                rewardMode = rewardDemand <= pool ? RewardMode.RateUncapped : RewardMode.RateCapped;
+                rewardMode = TMath.LessOrEqual(rewardDemand, pool) ? RewardMode.RateUncapped : RewardMode.RateCapped;
             }
         }
         else if (rewardWeight > 0)
         {
             rewardMode = RewardMode.ProRata;
-            rewardDivider = new ProRataDivider(pool, rewardWeight);
+            rewardSplit = new ProRata<T, TMath>(pool, rewardWeight);
         }
 
         // Redistribution set-up.
         var peerMode = PeerMode.None;
-        ProRataDivider peerDivider = default;
-        var perVoteShare = TokenAmount.Zero;
-        if (redistribution.ToCoherentPeers && !totals.Slashed.IsZero)
+        ProRata<T, TMath> peerSplit = default;
+        var perVoteShare = TMath.Zero;
+        if (redistribution.ToCoherentPeers && !TMath.IsZero(totalSlashed))
         {
             switch (redistribution.Weighting)
             {
                 case ShareWeighting.EqualPerCoherentVote when peerVotes > 0:
                     peerMode = PeerMode.EqualPerVote;
-                    perVoteShare = totals.Slashed / (TokenAmount)(ulong)peerVotes;
+                    perVoteShare = TMath.DivRem(totalSlashed, (ulong)peerVotes, out _);
                     break;
-                case ShareWeighting.Stake when !peerStake.IsZero:
+                case ShareWeighting.Stake when !TMath.IsZero(peerStake):
                     peerMode = PeerMode.Stake;
                     break;
                 case ShareWeighting.AgreeingLabels or ShareWeighting.CoherenceWeightedLabels or ShareWeighting.MajorityShareTenths when peerWeight > 0:
                     peerMode = PeerMode.ProRata;
-                    peerDivider = new ProRataDivider(totals.Slashed, peerWeight);
+                    peerSplit = new ProRata<T, TMath>(totalSlashed, peerWeight);
                     break;
                 default:
                     break;
@@ -202,6 +223,11 @@ public static class SettlementEngine
         }
 
         // Pass 2: rewards, shares, payouts.
+        var totalRewards = TMath.Zero;
+        var totalShares = TMath.Zero;
+        var totalHeld = TMath.Zero;
+        var totalPayouts = TMath.Zero;
+        var rateScaleT = TMath.From((UInt128)rateScale);
         for (var i = 0; i < n; i++)
         {
             if ((i & 0xFFFF) == 0)
@@ -211,34 +237,34 @@ public static class SettlementEngine
 
             ref readonly var w = ref workers[i];
             var cb = CoherenceBps(w.Coherence);
-            var r = TokenAmount.Zero;
-            var h = TokenAmount.Zero;
+            var r = TMath.Zero;
+            var h = TMath.Zero;
             if (rewardMode != RewardMode.None && cb >= rewardMinBps)
             {
                 switch (rewardMode)
                 {
                     case RewardMode.ProRata:
-                        r = rewardDivider.Of(Weight(reward.Weighting, in w, cb, coherenceFactors, false));
+                        r = rewardSplit.Of(Weight(reward.Weighting, in w, cb, coherenceFactors, false));
                         if (holdback)
                         {
-                            h = rewardDivider.Of(Weight(reward.Weighting, in w, cb, coherenceFactors, true));
+                            h = rewardSplit.Of(Weight(reward.Weighting, in w, cb, coherenceFactors, true));
                         }
 
                         break;
                     case RewardMode.EqualPerVote:
-                        r = cb > 0 ? TokenAmount.MulDiv(perVoteReward, (ulong)cb, Bps) : TokenAmount.Zero;
+                        r = cb > 0 ? TMath.MulDiv(perVoteReward, (ulong)cb, Bps) : TMath.Zero;
                         break;
                     default:
-                        r = TokenAmount.MulDiv(rate, (TokenAmount)Weight(reward.Weighting, in w, cb, coherenceFactors, false), (TokenAmount)rateScale);
+                        r = TMath.MulDiv(rate, TMath.From(Weight(reward.Weighting, in w, cb, coherenceFactors, false)), rateScaleT);
                         if (holdback)
                         {
-                            h = TokenAmount.MulDiv(rate, (TokenAmount)Weight(reward.Weighting, in w, cb, coherenceFactors, true), (TokenAmount)rateScale);
+                            h = TMath.MulDiv(rate, TMath.From(Weight(reward.Weighting, in w, cb, coherenceFactors, true)), rateScaleT);
                         }
 
                         if (rewardMode == RewardMode.RateCapped)
                         {
-                            r = TokenAmount.MulDiv(pool, r, rewardDemand);
-                            h = TokenAmount.MulDiv(pool, h, rewardDemand);
+                            r = TMath.MulDiv(pool, r, rewardDemand);
+                            h = TMath.MulDiv(pool, h, rewardDemand);
                         }
 
                         break;
@@ -247,12 +273,12 @@ public static class SettlementEngine
 
             var s = peerMode switch
             {
-                PeerMode.None => TokenAmount.Zero,
+                PeerMode.None => TMath.Zero,
                 PeerMode.ProRata => redistribution.Weighting == ShareWeighting.AgreeingLabels
-                    ? peerDivider.Of((uint)w.Agreeing)
-                    : cb > coherentAboveBps ? peerDivider.Of(Weight(redistribution.Weighting, in w, cb, coherenceFactors, false)) : TokenAmount.Zero,
-                PeerMode.EqualPerVote => cb > coherentAboveBps ? TokenAmount.MulDiv(perVoteShare, (ulong)cb, Bps) : TokenAmount.Zero,
-                _ => cb > coherentAboveBps ? TokenAmount.MulDiv(totals.Slashed, w.Stake, peerStake) : TokenAmount.Zero,
+                    ? peerSplit.Of((uint)w.Agreeing)
+                    : cb > coherentAboveBps ? peerSplit.Of(Weight(redistribution.Weighting, in w, cb, coherenceFactors, false)) : TMath.Zero,
+                PeerMode.EqualPerVote => cb > coherentAboveBps ? TMath.MulDiv(perVoteShare, (ulong)cb, Bps) : TMath.Zero,
+                _ => cb > coherentAboveBps ? TMath.MulDiv(totalSlashed, stakes[i], peerStake) : TMath.Zero,
             };
 
             rewards[i] = r;
@@ -260,17 +286,28 @@ public static class SettlementEngine
             if (held is not null)
             {
                 held[i] = h;
-                totals.HeldBack += h;
+                totalHeld = TMath.Add(totalHeld, h);
             }
 
-            var payout = w.Stake - slashes[i] + r + s;
+            var payout = TMath.Add(TMath.Add(TMath.Subtract(stakes[i], slashes[i]), r), s);
             payouts[i] = payout;
-            totals.Rewards += r;
-            totals.Redistributed += s;
-            totals.Payouts += payout;
+            totalRewards = TMath.Add(totalRewards, r);
+            totalShares = TMath.Add(totalShares, s);
+            totalPayouts = TMath.Add(totalPayouts, payout);
         }
 
-        totals.UnspentRewards = pool - totals.Rewards - totals.HeldBack;
+        var totals = new SettlementTotals
+        {
+            Fees = totalFees,
+            RewardPool = TMath.ToAmount(pool),
+            Stakes = TMath.ToAmount(totalStakes),
+            Slashed = TMath.ToAmount(totalSlashed),
+            Rewards = TMath.ToAmount(totalRewards),
+            Redistributed = TMath.ToAmount(totalShares),
+            HeldBack = TMath.ToAmount(totalHeld),
+            Payouts = TMath.ToAmount(totalPayouts),
+        };
+        totals.UnspentRewards = totals.RewardPool - totals.Rewards - totals.HeldBack;
         totals.Route(reward.UnspentTo, totals.UnspentRewards);
         if (peerMode == PeerMode.None)
         {
@@ -283,7 +320,21 @@ public static class SettlementEngine
             totals.Route(redistribution.DustTo, totals.RedistributionDust);
         }
 
-        return new SettlementPlan(policy.Name, budget, fees, ids, stakes, slashes, rewards, shares, held, payouts, in totals);
+        return new SettlementPlan(policy.Name, budgetAmount, fees, ids, columns, in totals);
+    }
+
+    private static T AddStake<T, TMath>(T total, T stake, in WorkerOutcome w, int index)
+        where T : struct
+        where TMath : IAmountMath<T>
+    {
+        try
+        {
+            return TMath.Add(total, stake);
+        }
+        catch (OverflowException ex) when (typeof(T) == typeof(TokenAmount))
+        {
+            throw new ArgumentException($"The total of stakes exceeds uint256 at worker {index} ('{w.WorkerId}').", "workers", ex);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -315,9 +366,11 @@ public static class SettlementEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TokenAmount Slash(in WorkerOutcome w, int cb, SlashingPolicy policy, int exemptBps)
+    private static T Slash<T, TMath>(in WorkerOutcome w, T stake, int cb, SlashingPolicy policy, QaPenaltyTiers? qa, int exemptBps)
+        where T : struct
+        where TMath : IAmountMath<T>
     {
-        var slash = TokenAmount.Zero;
+        var slash = TMath.Zero;
         if (cb < exemptBps)
         {
             switch (policy.Basis)
@@ -326,15 +379,15 @@ public static class SettlementEngine
                     var wrongOrMissed = (ulong)(w.Committed - w.Agreeing);
                     if (wrongOrMissed != 0 && policy.RateBasisPoints != 0)
                     {
-                        slash = TokenAmount.MulDiv(w.Stake, (ulong)policy.RateBasisPoints * wrongOrMissed, Bps * (ulong)w.Committed);
+                        slash = TMath.MulDiv(stake, (ulong)policy.RateBasisPoints * wrongOrMissed, Bps * (ulong)w.Committed);
                     }
 
                     break;
                 case SlashBasis.Incoherence:
                     if (cb < BasisPoints.Denominator)
                     {
-                        var locked = TokenAmount.MulDiv(w.Stake, (ulong)policy.RateBasisPoints, Bps);
-                        slash = TokenAmount.MulDiv(locked, (ulong)(BasisPoints.Denominator - cb), Bps);
+                        var locked = TMath.MulDiv(stake, (ulong)policy.RateBasisPoints, Bps);
+                        slash = TMath.MulDiv(locked, (ulong)(BasisPoints.Denominator - cb), Bps);
                     }
 
                     break;
@@ -343,13 +396,13 @@ public static class SettlementEngine
             }
         }
 
-        if (policy.QaPenalties is { } qa && w.Flags != WorkerFlags.None)
+        if (qa is not null && w.Flags != WorkerFlags.None)
         {
-            slash += TokenAmount.MulDiv(w.Stake, (ulong)qa.RateFor(w.Flags), Bps);
+            slash = TMath.Add(slash, TMath.MulDiv(stake, (ulong)qa.RateFor(w.Flags), Bps));
         }
 
-        var cap = policy.CapBasisPoints == BasisPoints.Denominator ? w.Stake : TokenAmount.MulDiv(w.Stake, (ulong)policy.CapBasisPoints, Bps);
-        return slash <= cap ? slash : cap;
+        var cap = policy.CapBasisPoints == BasisPoints.Denominator ? stake : TMath.MulDiv(stake, (ulong)policy.CapBasisPoints, Bps);
+        return TMath.LessOrEqual(slash, cap) ? slash : cap;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -385,6 +438,19 @@ public static class SettlementEngine
         }
 
         return table;
+    }
+
+    /// <summary>Which arithmetic a settlement runs on.</summary>
+    internal enum SettlementPath
+    {
+        /// <summary>128-bit when everything fits, else 256-bit.</summary>
+        Auto,
+
+        /// <summary>128-bit only; throws <see cref="OverflowException"/> when an amount does not fit.</summary>
+        Narrow,
+
+        /// <summary>256-bit always.</summary>
+        Wide,
     }
 
     private enum RewardMode

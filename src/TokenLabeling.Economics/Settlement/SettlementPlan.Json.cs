@@ -56,24 +56,21 @@ public sealed partial class SettlementPlan
 
         var n = doc.Workers.Count;
         var ids = new string[n];
-        var stakes = new TokenAmount[n];
-        var slashes = new TokenAmount[n];
-        var rewards = new TokenAmount[n];
-        var shares = new TokenAmount[n];
-        var held = new TokenAmount[n];
-        var payouts = new TokenAmount[n];
-        var anyHeld = false;
+        var anyHeld = doc.Workers.Any(w => w is not null && !w.HeldBack.IsZero);
+        var columns = new PlanColumns<TokenAmount, TokenAmountMath>(n, anyHeld);
         for (var i = 0; i < n; i++)
         {
             var w = doc.Workers[i] ?? throw new JsonException($"worker {i} is null.");
             ids[i] = string.IsNullOrEmpty(w.Id) ? throw new JsonException($"worker {i} has no id.") : w.Id;
-            stakes[i] = w.Stake;
-            slashes[i] = w.Slash;
-            rewards[i] = w.Reward;
-            shares[i] = w.Redistribution;
-            held[i] = w.HeldBack;
-            anyHeld |= !w.HeldBack.IsZero;
-            payouts[i] = w.Payout;
+            columns.Stakes[i] = w.Stake;
+            columns.Slashes[i] = w.Slash;
+            columns.Rewards[i] = w.Reward;
+            columns.Redistributions[i] = w.Redistribution;
+            columns.Payouts[i] = w.Payout;
+            if (columns.HeldBack is { } held)
+            {
+                held[i] = w.HeldBack;
+            }
         }
 
         var t = doc.Totals;
@@ -100,7 +97,7 @@ public sealed partial class SettlementPlan
         SettlementPlan plan;
         try
         {
-            plan = new SettlementPlan(doc.Policy, doc.Budget, fees, ids, stakes, slashes, rewards, shares, anyHeld ? held : null, payouts, in totals);
+            plan = new SettlementPlan(doc.Policy, doc.Budget, fees, ids, columns, in totals);
         }
         catch (OverflowException ex)
         {

@@ -17,12 +17,7 @@ namespace TokenLabeling.Economics.Settlement;
 public sealed partial class SettlementPlan
 {
     private readonly string[] _workerIds;
-    private readonly TokenAmount[] _stakes;
-    private readonly TokenAmount[] _slashes;
-    private readonly TokenAmount[] _rewards;
-    private readonly TokenAmount[] _redistributions;
-    private readonly TokenAmount[]? _heldBack;
-    private readonly TokenAmount[] _payouts;
+    private readonly PlanColumns _columns;
     private readonly FeeCharge[] _fees;
 
     internal SettlementPlan(
@@ -30,24 +25,14 @@ public sealed partial class SettlementPlan
         TokenAmount budget,
         FeeCharge[] fees,
         string[] workerIds,
-        TokenAmount[] stakes,
-        TokenAmount[] slashes,
-        TokenAmount[] rewards,
-        TokenAmount[] redistributions,
-        TokenAmount[]? heldBack,
-        TokenAmount[] payouts,
+        PlanColumns columns,
         in SettlementTotals totals)
     {
         PolicyName = policyName;
         Budget = budget;
         _fees = fees;
         _workerIds = workerIds;
-        _stakes = stakes;
-        _slashes = slashes;
-        _rewards = rewards;
-        _redistributions = redistributions;
-        _heldBack = heldBack;
-        _payouts = payouts;
+        _columns = columns;
         TotalFees = totals.Fees;
         RewardPool = totals.RewardPool;
         TotalStakes = totals.Stakes;
@@ -92,22 +77,22 @@ public sealed partial class SettlementPlan
     public ReadOnlySpan<string> WorkerIds => _workerIds;
 
     /// <summary>Gets each worker's stake.</summary>
-    public ReadOnlySpan<TokenAmount> Stakes => _stakes;
+    public AmountColumn Stakes => new(_columns, AmountColumnKind.Stake);
 
     /// <summary>Gets each worker's slash.</summary>
-    public ReadOnlySpan<TokenAmount> Slashes => _slashes;
+    public AmountColumn Slashes => new(_columns, AmountColumnKind.Slash);
 
     /// <summary>Gets each worker's reward paid now.</summary>
-    public ReadOnlySpan<TokenAmount> Rewards => _rewards;
+    public AmountColumn Rewards => new(_columns, AmountColumnKind.Reward);
 
     /// <summary>Gets each worker's share of redistributed slashes.</summary>
-    public ReadOnlySpan<TokenAmount> Redistributions => _redistributions;
+    public AmountColumn Redistributions => new(_columns, AmountColumnKind.Redistribution);
 
     /// <summary>Gets each worker's held-back reward (all zero when holdback is off).</summary>
-    public ReadOnlySpan<TokenAmount> HeldBack => _heldBack ?? (ReadOnlySpan<TokenAmount>)new TokenAmount[_workerIds.Length];
+    public AmountColumn HeldBack => new(_columns, AmountColumnKind.HeldBack);
 
     /// <summary>Gets each worker's payout (<c>stake − slash + reward + redistribution</c>), the Merkle leaf amount.</summary>
-    public ReadOnlySpan<TokenAmount> Payouts => _payouts;
+    public AmountColumn Payouts => new(_columns, AmountColumnKind.Payout);
 
     /// <summary>Gets the sum of stakes.</summary>
     public TokenAmount TotalStakes { get; }
@@ -165,7 +150,16 @@ public sealed partial class SettlementPlan
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, WorkerCount);
-        return new WorkerSettlement(index, _workerIds[index], _stakes[index], _slashes[index], _rewards[index], _redistributions[index], _heldBack is null ? TokenAmount.Zero : _heldBack[index], _payouts[index]);
+        var c = _columns;
+        return new WorkerSettlement(
+            index,
+            _workerIds[index],
+            c.Get(AmountColumnKind.Stake, index),
+            c.Get(AmountColumnKind.Slash, index),
+            c.Get(AmountColumnKind.Reward, index),
+            c.Get(AmountColumnKind.Redistribution, index),
+            c.Get(AmountColumnKind.HeldBack, index),
+            c.Get(AmountColumnKind.Payout, index));
     }
 
     /// <summary>

@@ -139,7 +139,7 @@ public sealed class TokenAmountTests
                 2 => ulong.MaxValue,
                 _ => new UInt128((ulong)rng.NextInt64(1, 1000), (ulong)rng.NextInt64()),
             };
-            var divider = new ProRataDivider(total, totalWeight);
+            var divider = new ProRata<TokenAmount, TokenAmountMath>(total, totalWeight);
             for (var k = 0; k < 4; k++)
             {
                 var w = k == 0 ? totalWeight : k == 1 ? 0 : totalWeight / (UInt128)(ulong)rng.Next(1, 100);
