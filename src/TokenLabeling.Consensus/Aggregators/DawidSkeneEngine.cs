@@ -1,0 +1,268 @@
+// Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
+
+using System.Numerics.Tensors;
+using TokenLabeling.Consensus.Kernels;
+
+namespace TokenLabeling.Consensus.Aggregators;
+
+/// <summary>
+/// The EM loop shared by <see cref="DawidSkene"/> and <see cref="OneCoinDawidSkene"/>. Both keep their parameters as one table of
+/// log-likelihood rows indexed by <c>worker * K + label</c> (row entry c = log P(label | true class c)), so both run the same fused
+/// E/M kernel; they differ only in how the table is rebuilt from the accumulated statistics.
+/// </summary>
+internal static class DawidSkeneEngine
+{
+    public static AggregationResult Run(
+        string method,
+        bool oneCoin,
+        DawidSkeneOptions options,
+        AnnotationSet set,
+        GoldLabels? gold,
+        IProgress<AggregationProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var goldLabels = VoteDecisions.CheckGold(set, gold, method);
+        cancellationToken.ThrowIfCancellationRequested();
+        var k = set.ClassCount;
+        var taskCount = set.TaskCount;
+        var workerCount = set.WorkerCount;
+        var tableLength = workerCount * k * k;
+        if (k > 1 && options.MinProbability > 1.0 / k)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MinProbability, $"{method}: MinProbability must not exceed 1/K = {1.0 / k}.");
+        }
+
+        var path = ConsensusKernels.ResolveRowPath(options.KernelPath, k, sizeof(double));
+        var offsets = set.TaskOffsetArray;
+        var workers = set.WorkerArray;
+        var votes = set.LabelArray;
+        var codes = GC.AllocateUninitializedArray<int>(votes.Length);
+        for (var i = 0; i < codes.Length; i++)
+        {
+            codes[i] = (workers[i] * k) + votes[i];
+        }
+
+        var blocks = TaskBlocks.For(offsets, codes.Length);
+        var blockStats = new double[blocks.Count][];
+        var blockPriorStats = new double[blocks.Count][];
+        var blockLogLikelihood = new double[blocks.Count];
+        for (var b = 0; b < blocks.Count; b++)
+        {
+            blockStats[b] = new double[tableLength];
+            blockPriorStats[b] = new double[k];
+        }
+
+        // Initial statistics from majority-vote shares (gold tasks one-hot): the first M-step then starts from majority vote.
+        var stats = blockStats[0];
+        var priorStats = blockPriorStats[0];
+        var share = new double[k];
+        for (var t = 0; t < taskCount; t++)
+        {
+            Array.Clear(share);
+            var n = offsets[t + 1] - offsets[t];
+            var g = goldLabels is null ? -1 : goldLabels[t];
+            if (g >= 0)
+            {
+                share[g] = 1;
+            }
+            else if (n == 0)
+            {
+                Array.Fill(share, 1.0 / k);
+            }
+            else
+            {
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    share[votes[i]] += 1.0 / n;
+                }
+            }
+
+            for (var i = offsets[t]; i < offsets[t + 1]; i++)
+            {
+                var row = stats.AsSpan(codes[i] * k, k);
+                TensorPrimitives.Add(row, share, row);
+            }
+
+            TensorPrimitives.Add(priorStats, share, priorStats);
+        }
+
+        var table = new double[tableLength];
+        var logPriors = new double[k];
+        var skills = oneCoin ? new double[workerCount] : null;
+        var trace = new List<double>();
+        var converged = false;
+        var previous = double.NaN;
+        var iterations = 0;
+        for (var iteration = 1; iteration <= options.MaxIterations; iteration++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            UpdateParameters(oneCoin, options, k, stats, priorStats, table, logPriors, skills, path);
+            for (var b = 0; b < blocks.Count; b++)
+            {
+                Array.Clear(blockStats[b]);
+                Array.Clear(blockPriorStats[b]);
+            }
+
+            blocks.Run(options.MaxDegreeOfParallelism, b =>
+            {
+                var first = blocks.Starts[b];
+                var end = blocks.Starts[b + 1];
+                blockLogLikelihood[b] = ConsensusKernels.DawidSkeneStepUnchecked(
+                    codes, offsets.AsSpan(first, end - first + 1), table, logPriors, goldLabels is null ? default : goldLabels.AsSpan(first, end - first), k, default, blockStats[b], blockPriorStats[b], path);
+            });
+
+            // Fixed-order reduction into block 0: identical whatever the thread count.
+            var logLikelihood = blockLogLikelihood[0];
+            for (var b = 1; b < blocks.Count; b++)
+            {
+                TensorPrimitives.Add(stats, blockStats[b], stats);
+                TensorPrimitives.Add(priorStats, blockPriorStats[b], priorStats);
+                logLikelihood += blockLogLikelihood[b];
+            }
+
+            iterations = iteration;
+            trace.Add(logLikelihood);
+            var change = logLikelihood - previous;
+            progress?.Report(new AggregationProgress(iteration, options.MaxIterations, logLikelihood, change));
+            if (iteration > 1 && options.Tolerance >= 0 && Math.Abs(change) <= options.Tolerance)
+            {
+                converged = true;
+                break;
+            }
+
+            previous = logLikelihood;
+        }
+
+        // The reported posteriors are those of the last parameters (the ones the final log-likelihood was computed with).
+        var posteriors = GC.AllocateUninitializedArray<double>(taskCount * k);
+        blocks.Run(options.MaxDegreeOfParallelism, b =>
+        {
+            var first = blocks.Starts[b];
+            var end = blocks.Starts[b + 1];
+            ConsensusKernels.DawidSkeneStepUnchecked(
+                codes,
+                offsets.AsSpan(first, end - first + 1),
+                table,
+                logPriors,
+                goldLabels is null ? default : goldLabels.AsSpan(first, end - first),
+                k,
+                posteriors.AsSpan(first * k, (end - first) * k),
+                default,
+                default,
+                path);
+        });
+
+        var labels = new int[taskCount];
+        for (var t = 0; t < taskCount; t++)
+        {
+            labels[t] = ArgMax(posteriors.AsSpan(t * k, k));
+        }
+
+        var priors = new double[k];
+        for (var c = 0; c < k; c++)
+        {
+            priors[c] = Math.Exp(logPriors[c]);
+        }
+
+        var confusion = ConfusionFromTable(table, workerCount, k);
+        if (skills is null)
+        {
+            skills = new double[workerCount];
+            for (var w = 0; w < workerCount; w++)
+            {
+                var s = 0.0;
+                for (var c = 0; c < k; c++)
+                {
+                    s += priors[c] * confusion[(((w * k) + c) * k) + c];
+                }
+
+                skills[w] = s;
+            }
+        }
+
+        return new AggregationResult(method, k, labels, posteriors, priors, skills, confusion, iterations, converged, trace.ToArray());
+    }
+
+    /// <summary>The M-step: log priors and the log-likelihood table from the accumulated statistics.</summary>
+    private static void UpdateParameters(
+        bool oneCoin, DawidSkeneOptions options, int k, double[] stats, double[] priorStats, double[] table, double[] logPriors, double[]? skills, KernelPath path)
+    {
+        var alpha = options.Smoothing;
+        var logFloor = Math.Log(options.MinProbability);
+        var priorTotal = (k * alpha) + TensorPrimitives.Sum(priorStats);
+        for (var c = 0; c < k; c++)
+        {
+            var p = priorTotal > 0 ? (priorStats[c] + alpha) / priorTotal : 1.0 / k;
+            logPriors[c] = Math.Max(Math.Log(p), logFloor);
+        }
+
+        if (!oneCoin)
+        {
+            ConsensusKernels.ConfusionLogProbabilitiesUnchecked(stats, k, alpha, Math.Min(options.MinProbability, 1.0 / k), table, path);
+            return;
+        }
+
+        var kk = k * k;
+        for (var w = 0; w < skills!.Length; w++)
+        {
+            var block = stats.AsSpan(w * kk, kk);
+            var correct = 0.0;
+            for (var l = 0; l < k; l++)
+            {
+                correct += block[(l * k) + l];
+            }
+
+            var total = TensorPrimitives.Sum(block) + (2 * alpha);
+            var skill = total > 0 ? (correct + alpha) / total : 1.0 / k;
+            skills[w] = skill;
+            var logRight = Math.Max(Math.Log(skill), logFloor);
+            var logWrong = k == 1 ? 0 : Math.Max(Math.Log((1 - skill) / (k - 1)), logFloor);
+            var rows = table.AsSpan(w * kk, kk);
+            rows.Fill(logWrong);
+            for (var l = 0; l < k; l++)
+            {
+                rows[(l * k) + l] = k == 1 ? 0 : logRight;
+            }
+        }
+    }
+
+    /// <summary>Turns the log table [w, l, c] into confusion matrices [w, c, l], each row renormalised after the floor.</summary>
+    private static double[] ConfusionFromTable(double[] table, int workerCount, int k)
+    {
+        var confusion = new double[table.Length];
+        for (var w = 0; w < workerCount; w++)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                var sum = 0.0;
+                for (var l = 0; l < k; l++)
+                {
+                    var p = Math.Exp(table[(((w * k) + l) * k) + c]);
+                    confusion[(((w * k) + c) * k) + l] = p;
+                    sum += p;
+                }
+
+                for (var l = 0; l < k; l++)
+                {
+                    confusion[(((w * k) + c) * k) + l] /= sum;
+                }
+            }
+        }
+
+        return confusion;
+    }
+
+    private static int ArgMax(ReadOnlySpan<double> row)
+    {
+        var best = 0;
+        for (var c = 1; c < row.Length; c++)
+        {
+            if (row[c] > row[best])
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+}

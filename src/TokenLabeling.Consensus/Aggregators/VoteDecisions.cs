@@ -1,0 +1,133 @@
+// Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
+
+namespace TokenLabeling.Consensus.Aggregators;
+
+/// <summary>Shared pieces of the voting aggregators: gold checks, tie-breaking, per-worker agreement.</summary>
+internal static class VoteDecisions
+{
+    /// <summary>Checks gold labels against a set and returns their entries (empty when none).</summary>
+    public static int[]? CheckGold(AnnotationSet annotations, GoldLabels? gold, string method)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        if (gold is null)
+        {
+            return null;
+        }
+
+        if (gold.Labels.Length != annotations.TaskCount)
+        {
+            throw new ArgumentException($"{method}: the gold labels cover {gold.Labels.Length} tasks but the set has {annotations.TaskCount}.", nameof(gold));
+        }
+
+        if (gold.ClassCount != annotations.ClassCount)
+        {
+            throw new ArgumentException($"{method}: the gold labels have {gold.ClassCount} classes but the set has {annotations.ClassCount}.", nameof(gold));
+        }
+
+        return gold.KnownCount == 0 ? null : gold.Labels.ToArray();
+    }
+
+    /// <summary>Picks the winning class of one row of votes: the maximum, ties broken by the rule.</summary>
+    public static int Pick<T>(ReadOnlySpan<T> row, MajorityVoteTieBreaking rule, ulong seed, AnnotationSet set, int task)
+        where T : struct, System.Numerics.INumber<T>
+    {
+        var best = 0;
+        var ties = 1;
+        for (var c = 1; c < row.Length; c++)
+        {
+            if (row[c] > row[best])
+            {
+                best = c;
+                ties = 1;
+            }
+            else if (row[c] == row[best])
+            {
+                ties++;
+            }
+        }
+
+        if (ties == 1 || rule == MajorityVoteTieBreaking.LowestClassId)
+        {
+            return best;
+        }
+
+        var pick = (int)(TaskHash(set.TaskIds.Format(task), seed) % (ulong)ties);
+        for (var c = best; c < row.Length; c++)
+        {
+            if (row[c] == row[best] && pick-- == 0)
+            {
+                return c;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>FNV-1a over the UTF-16 code units of the id, finished with a SplitMix64 round keyed by the seed.</summary>
+    public static ulong TaskHash(string id, ulong seed)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var ch in id)
+        {
+            h = (h ^ ch) * 1099511628211UL;
+        }
+
+        var z = h + seed + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Returns each worker's share of labels equal to the chosen label of their task (0 for a worker without labels).</summary>
+    public static double[] AgreementWithLabels(AnnotationSet set, ReadOnlySpan<int> chosen)
+    {
+        var agree = new double[set.WorkerCount];
+        var total = new double[set.WorkerCount];
+        var tasks = set.Tasks;
+        var workers = set.Workers;
+        var labels = set.Labels;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            total[workers[i]]++;
+            if (chosen[tasks[i]] == labels[i])
+            {
+                agree[workers[i]]++;
+            }
+        }
+
+        for (var w = 0; w < agree.Length; w++)
+        {
+            agree[w] = total[w] > 0 ? agree[w] / total[w] : 0;
+        }
+
+        return agree;
+    }
+
+    /// <summary>Returns the mean posterior row over the tasks that have labels or gold (uniform when there are none).</summary>
+    public static double[] MeanPosterior(AnnotationSet set, ReadOnlySpan<double> posteriors, ReadOnlySpan<int> labels)
+    {
+        var k = set.ClassCount;
+        var mean = new double[k];
+        var n = 0;
+        for (var t = 0; t < set.TaskCount; t++)
+        {
+            if (labels[t] < 0)
+            {
+                continue;
+            }
+
+            n++;
+            for (var c = 0; c < k; c++)
+            {
+                mean[c] += posteriors[(t * k) + c];
+            }
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            mean[c] = n > 0 ? mean[c] / n : 1.0 / k;
+        }
+
+        return mean;
+    }
+}

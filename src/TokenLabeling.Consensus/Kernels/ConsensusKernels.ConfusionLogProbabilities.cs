@@ -1,0 +1,163 @@
+// Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
+
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using TokenLabeling.Consensus.Kernels.Common;
+
+namespace TokenLabeling.Consensus.Kernels;
+
+public static partial class ConsensusKernels
+{
+    /// <summary>
+    /// Turns accumulated confusion statistics into log-probabilities (the M-step of Dawid-Skene): for every worker block, each true class's
+    /// column is normalised over the observed labels, with Dirichlet pseudo-counts and a probability floor.
+    /// </summary>
+    /// <param name="statistics">Blocks of <c>K × K</c>, one per worker; entry <c>[l, c]</c> (row = observed label, column = true class) holds the
+    /// expected number of times the worker answered <c>l</c> on tasks of class <c>c</c>; represented as a span.</param>
+    /// <param name="classCount">The class count K.</param>
+    /// <param name="pseudoCount">The Dirichlet pseudo-count added to every entry (0 for none). Typical: 0 to 1.</param>
+    /// <param name="minProbability">The floor applied to every probability before the log, in (0, 1/K]. Example: 1e-10.</param>
+    /// <param name="logProbabilities">The destination, same shape as <paramref name="statistics"/>: <c>log P(label l | class c)</c>.</param>
+    /// <param name="path">The hardware path; <see cref="KernelPath.Auto"/> picks the widest one that fits K.</param>
+    /// <exception cref="ArgumentOutOfRangeException">K is less than 1, the pseudo-count is negative or not finite, or the floor is outside (0, 1/K].</exception>
+    /// <exception cref="ArgumentException">The statistics do not hold whole K × K blocks, hold a negative or non-finite value, or the destination length differs.</exception>
+    /// <exception cref="PlatformNotSupportedException">A forced vector path is not accelerated here.</exception>
+    /// <remarks>
+    /// <para>This method effectively computes <c>log max(minProbability, (s[l, c] + α) / (Σ_l' s[l', c] + Kα))</c>, with <c>1/K</c> for a
+    /// column whose denominator is 0 (a class the worker was never seen on).</para>
+    /// <para>The vector paths use the vector <c>Log</c> approximation: results match the scalar reference to a relative 1e-12.</para>
+    /// </remarks>
+    public static void ConfusionLogProbabilities(
+        ReadOnlySpan<double> statistics,
+        int classCount,
+        double pseudoCount,
+        double minProbability,
+        Span<double> logProbabilities,
+        KernelPath path = KernelPath.Auto)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        if (!double.IsFinite(pseudoCount) || pseudoCount < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pseudoCount), pseudoCount, "The pseudo-count must be finite and not negative.");
+        }
+
+        if (!(minProbability > 0 && minProbability <= 1.0 / classCount))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minProbability), minProbability, "The probability floor must lie in (0, 1/K].");
+        }
+
+        var block = classCount * classCount;
+        if (statistics.Length % block != 0)
+        {
+            throw new ArgumentException(Format($"The statistics must hold whole {classCount} × {classCount} blocks; got {statistics.Length} values."), nameof(statistics));
+        }
+
+        for (var i = 0; i < statistics.Length; i++)
+        {
+            if (!(statistics[i] >= 0) || double.IsPositiveInfinity(statistics[i]))
+            {
+                throw new ArgumentException(Format($"Statistic at position {i} (worker block {i / block}) is {statistics[i]}; expected a finite value ≥ 0."), nameof(statistics));
+            }
+        }
+
+        CheckLength(logProbabilities.Length, statistics.Length, "Log-probabilities", nameof(logProbabilities));
+        ConfusionLogProbabilitiesUnchecked(statistics, classCount, pseudoCount, minProbability, logProbabilities, ResolveRowPath(path, classCount, sizeof(double)));
+    }
+
+    /// <summary>The dispatch of <see cref="ConfusionLogProbabilities"/> after validation.</summary>
+    internal static void ConfusionLogProbabilitiesUnchecked(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities, KernelPath resolved)
+    {
+        switch (resolved)
+        {
+            case KernelPath.Vector512:
+                ConfusionLogVector<Vector512DoubleOperator, Vector512<double>>(statistics, classCount, pseudoCount, minProbability, logProbabilities);
+                break;
+            case KernelPath.Vector256:
+                ConfusionLogVector<Vector256DoubleOperator, Vector256<double>>(statistics, classCount, pseudoCount, minProbability, logProbabilities);
+                break;
+            case KernelPath.Vector128:
+                ConfusionLogVector<Vector128DoubleOperator, Vector128<double>>(statistics, classCount, pseudoCount, minProbability, logProbabilities);
+                break;
+            default:
+                ConfusionLogProbabilitiesScalar(statistics, classCount, pseudoCount, minProbability, logProbabilities);
+                break;
+        }
+    }
+
+    /// <summary>The scalar reference of <see cref="ConfusionLogProbabilities"/>.</summary>
+    internal static void ConfusionLogProbabilitiesScalar(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities)
+    {
+        var k = classCount;
+        var logFloor = Math.Log(minProbability);
+        for (var b = 0; b < statistics.Length; b += k * k)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                var denominator = k * pseudoCount;
+                for (var l = 0; l < k; l++)
+                {
+                    denominator += statistics[b + (l * k) + c];
+                }
+
+                for (var l = 0; l < k; l++)
+                {
+                    var p = denominator == 0 ? 1.0 / k : (statistics[b + (l * k) + c] + pseudoCount) / denominator;
+                    logProbabilities[b + (l * k) + c] = Math.Max(Math.Log(p), logFloor);
+                }
+            }
+        }
+    }
+
+    private static void ConfusionLogVector<TOp, TVector>(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities)
+        where TOp : struct, IDoubleVectorOperator<TVector>
+        where TVector : struct
+    {
+        var k = classCount;
+        var lanes = TOp.Count;
+        var vectorEnd = k - (k % lanes);
+        var logFloor = Math.Log(minProbability);
+        var alpha = TOp.Create(pseudoCount);
+        var uniform = TOp.Create(1.0 / k);
+        var floor = TOp.Create(logFloor);
+        ref var sRef = ref MemoryMarshal.GetReference(statistics);
+        ref var dRef = ref MemoryMarshal.GetReference(logProbabilities);
+        for (var b = 0; b < statistics.Length; b += k * k)
+        {
+            var c = 0;
+            for (; c < vectorEnd; c += lanes)
+            {
+                var denominator = TOp.Create(k * pseudoCount);
+                for (var l = 0; l < k; l++)
+                {
+                    denominator = TOp.Add(denominator, TOp.Load(ref Unsafe.Add(ref sRef, b + (l * k) + c)));
+                }
+
+                for (var l = 0; l < k; l++)
+                {
+                    var p = TOp.Divide(TOp.Add(TOp.Load(ref Unsafe.Add(ref sRef, b + (l * k) + c)), alpha), denominator);
+                    p = TOp.SelectWhereZero(denominator, uniform, p);
+                    TOp.Store(TOp.Max(TOp.Log(p), floor), ref Unsafe.Add(ref dRef, b + (l * k) + c));
+                }
+            }
+
+            for (; c < k; c++)
+            {
+                var denominator = k * pseudoCount;
+                for (var l = 0; l < k; l++)
+                {
+                    denominator += statistics[b + (l * k) + c];
+                }
+
+                for (var l = 0; l < k; l++)
+                {
+                    var p = denominator == 0 ? 1.0 / k : (statistics[b + (l * k) + c] + pseudoCount) / denominator;
+                    logProbabilities[b + (l * k) + c] = Math.Max(Math.Log(p), logFloor);
+                }
+            }
+        }
+    }
+}
