@@ -1,0 +1,606 @@
+// Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
+
+using System.Runtime.CompilerServices;
+using TokenLabeling.Consensus;
+using TokenLabeling.Simulation.Metrics;
+using TokenLabeling.Simulation.Randomness;
+using TokenLabeling.Simulation.Scenarios;
+
+namespace TokenLabeling.Simulation.Engine;
+
+/// <summary>The mutable state of one run and its round loop. One instance per run, one thread at a time.</summary>
+/// <remarks>
+/// <para>Every random draw of an item comes from a stream keyed by (run seed, round, item), so the labels of an item do not depend on
+/// the order in which items are processed or on the execution path. Eligibility and assignment weights are fixed at the start of a round.</para>
+/// <para>Two paths produce the same numbers: the fast path (majority vote counted per item in registers, settlement inline in integer
+/// base units) and the general path (an <see cref="AnnotationSet"/> per round, any <see cref="ILabelAggregator"/>, ledger settlement).</para>
+/// </remarks>
+internal sealed partial class SimulationRun
+{
+    // Behaviour codes of a worker for one round (a profit maximiser maps to Skilled or Guess).
+    internal const byte Skilled = 0;
+    internal const byte Guess = 1;
+    internal const byte MajorityClass = 2;
+    internal const byte Copy = 3;
+    internal const byte Bloc = 4;
+    internal const byte SybilShared = 5;
+
+    private const ulong BlocStreamTag = 0xB10C_B10C_0000_0001UL;
+    private const ulong SybilStreamTag = 0x5B11_0000_0000_0002UL;
+    private const ulong AdaptStreamTag = 0xADA9_0000_0000_0003UL;
+    private const ulong SkillStreamTag = 0x5C11_0000_0000_0004UL;
+
+    private readonly Scenario _scenario;
+    private readonly IncentivePolicy _policy;
+    private readonly ulong _seed;
+    private readonly int _n;
+    private readonly int _k;
+    private readonly int _perTask;
+    private readonly double _invK;
+    private readonly double[] _priorCdf;
+    private readonly bool _uniformPrior;
+    private readonly int _majorityClass;
+    private readonly long _slashPerLabel;
+
+    // Per worker, for the whole run.
+    private readonly Strategy[] _strategy;
+    private readonly double[] _skillExcess;
+    private readonly int[] _owner;
+    private readonly long[] _balance;
+    private readonly long[] _initialCapital;
+    private readonly long[] _earned;
+    private readonly double[] _repPositive;
+    private readonly double[] _repNegative;
+
+    // Per worker, per round.
+    private readonly byte[] _behaviour;
+    private readonly long[] _roundStartBalance;
+    private readonly int[] _labelCount;
+    private readonly int[] _coherentCount;
+    private readonly int[] _eligible;
+    private readonly long[] _cumulativeWeight;
+    private readonly long[] _scratch;
+    private int _eligibleCount;
+    private ulong _roundKey;
+    private int _round;
+
+    // Ledger (cumulative) and round flows.
+    private long _treasury;
+    private long _burned;
+    private long _requesterPaid;
+    private long _minted;
+    private RoundFlows _flows;
+
+    // Profit maximisers' estimates of the agreement rate of a full-effort and a no-effort label.
+    private double _agreeFullEffort;
+    private double _agreeNoEffort;
+
+    public SimulationRun(Scenario scenario, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        scenario.Validate();
+        _scenario = scenario;
+        _policy = scenario.Policy;
+        _seed = seed;
+        _k = scenario.ClassCount;
+        _invK = 1.0 / _k;
+        _perTask = scenario.LabelsPerTask;
+        _slashPerLabel = _policy.SlashPerIncoherentLabel;
+        (_priorCdf, _uniformPrior, _majorityClass) = BuildPrior(scenario);
+
+        var pop = scenario.Population;
+        _n = pop.WorkerCount;
+        _strategy = new Strategy[_n];
+        _skillExcess = new double[_n];
+        _owner = new int[_n];
+        _balance = new long[_n];
+        _initialCapital = new long[_n];
+        _earned = new long[_n];
+        _repPositive = new double[_n];
+        _repNegative = new double[_n];
+        _behaviour = new byte[_n];
+        _roundStartBalance = new long[_n];
+        _labelCount = new int[_n];
+        _coherentCount = new int[_n];
+        _eligible = new int[_n];
+        _cumulativeWeight = new long[_n];
+        _scratch = new long[_n];
+        Populate(pop);
+
+        var meanExcess = 0.0;
+        foreach (var e in _skillExcess)
+        {
+            meanExcess += e;
+        }
+
+        _agreeFullEffort = _invK + (meanExcess / _n * (1 - scenario.DifficultyMean));
+        _agreeNoEffort = _invK;
+    }
+
+    /// <summary>Gets the sum of worker balances.</summary>
+    public long WorkerBalanceTotal
+    {
+        get
+        {
+            long total = 0;
+            foreach (var b in _balance)
+            {
+                total += b;
+            }
+
+            return total;
+        }
+    }
+
+    public RunResult Run(RunOptions options, CancellationToken cancellationToken)
+    {
+        var aggregator = options.Aggregator;
+        if (aggregator is null && !string.Equals(_scenario.Aggregator, "mv", StringComparison.OrdinalIgnoreCase))
+        {
+            aggregator = options.AggregatorResolver?.Invoke(_scenario.Aggregator)
+                ?? throw new ArgumentException($"Scenario '{_scenario.Name}': aggregator '{_scenario.Aggregator}' is unknown here; the built-in fast path knows 'mv', other names need a resolver.", nameof(options));
+        }
+
+        var rounds = options.RecordRounds ? new List<RoundMetrics>(_scenario.Rounds) : null;
+        var totals = new RunTotals(Strategies.Count);
+        for (_round = 0; _round < _scenario.Rounds; _round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            BeginRound();
+            if (aggregator is null)
+            {
+                RunRoundFast();
+            }
+            else
+            {
+                RunRoundGeneral(aggregator, cancellationToken);
+            }
+
+            var last = _round == _scenario.Rounds - 1;
+            var metrics = EndRound(options.GiniEveryRound || last);
+            totals.Add(metrics);
+            rounds?.Add(metrics);
+            if (!last)
+            {
+                Adapt();
+            }
+        }
+
+        var finalShare = new double[Strategies.Count];
+        foreach (var s in _strategy)
+        {
+            finalShare[(int)s] += 1.0 / _n;
+        }
+
+        var summary = totals.ToSummary(_scenario.Rounds, finalShare);
+        var path = aggregator is null ? "fast-mv" : "general:" + aggregator.Name;
+        return new RunResult(_seed, _scenario.Name, path, rounds is null ? [] : rounds.AsReadOnly(), summary);
+    }
+
+    private static (double[] Cdf, bool Uniform, int Majority) BuildPrior(Scenario scenario)
+    {
+        var k = scenario.ClassCount;
+        var cdf = new double[k];
+        if (scenario.ClassPrior.Count == 0)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                cdf[c] = (c + 1.0) / k;
+            }
+
+            return (cdf, true, 0);
+        }
+
+        var total = scenario.ClassPrior.Sum();
+        var acc = 0.0;
+        var majority = 0;
+        for (var c = 0; c < k; c++)
+        {
+            acc += scenario.ClassPrior[c] / total;
+            cdf[c] = acc;
+            if (scenario.ClassPrior[c] > scenario.ClassPrior[majority])
+            {
+                majority = c;
+            }
+        }
+
+        cdf[k - 1] = 1.0;
+        return (cdf, false, majority);
+    }
+
+    private void Populate(PopulationModel pop)
+    {
+        // Largest-remainder allocation of identities to strategies, in declaration order, so counts are exact and deterministic.
+        var mix = pop.Mix;
+        var total = Strategies.All.Sum(mix.Get);
+        var counts = new int[Strategies.Count];
+        var remainders = new double[Strategies.Count];
+        var assigned = 0;
+        for (var s = 0; s < Strategies.Count; s++)
+        {
+            var exact = mix.Get((Strategy)s) / total * _n;
+            counts[s] = (int)Math.Floor(exact);
+            remainders[s] = exact - counts[s];
+            assigned += counts[s];
+        }
+
+        while (assigned < _n)
+        {
+            var best = 0;
+            for (var s = 1; s < Strategies.Count; s++)
+            {
+                if (remainders[s] > remainders[best])
+                {
+                    best = s;
+                }
+            }
+
+            counts[best]++;
+            remainders[best] = -1;
+            assigned++;
+        }
+
+        var w = 0;
+        var sybilOwner = 0;
+        for (var s = 0; s < Strategies.Count; s++)
+        {
+            for (var i = 0; i < counts[s]; i++, w++)
+            {
+                _strategy[w] = (Strategy)s;
+                _owner[w] = -1;
+                if ((Strategy)s == Strategy.Sybil)
+                {
+                    _owner[w] = sybilOwner;
+                    if ((i + 1) % pop.SybilIdentities == 0)
+                    {
+                        sybilOwner++;
+                    }
+                }
+            }
+        }
+
+        for (w = 0; w < _n; w++)
+        {
+            var rng = new SplitMix(SplitMix.Derive(_seed, SkillStreamTag, (ulong)w));
+            var skill = pop.SkillMin + ((pop.SkillMax - pop.SkillMin) * rng.NextDouble());
+            _skillExcess[w] = skill - _invK;
+
+            // A sybil owner's one balance is split over its identities; the last identity of a short group keeps the same share.
+            var capital = _strategy[w] == Strategy.Sybil ? pop.StartingBalance / pop.SybilIdentities : pop.StartingBalance;
+            _balance[w] = capital;
+            _initialCapital[w] = capital;
+        }
+    }
+
+    private void BeginRound()
+    {
+        _roundKey = SplitMix.Derive(_seed, (ulong)_round + 1);
+        _flows = default;
+        Array.Copy(_balance, _roundStartBalance, _n);
+        Array.Clear(_labelCount);
+        Array.Clear(_coherentCount);
+
+        // A profit maximiser compares expected profit per label at full and at no effort under the policy's rules.
+        var reward = (double)(_policy.RewardPerLabel + _policy.MintPerCoherentLabel);
+        var slash = (double)_slashPerLabel;
+        var pop = _scenario.Population;
+        var fullEffortGain = (_agreeFullEffort * reward) - ((1 - _agreeFullEffort) * slash) - pop.EffortCostPerLabel;
+        var noEffortGain = (_agreeNoEffort * reward) - ((1 - _agreeNoEffort) * slash) - pop.LowEffortCostPerLabel;
+        var maximizerBehaviour = fullEffortGain >= noEffortGain ? Skilled : Guess;
+
+        var eligible = 0;
+        long weight = 0;
+        var minRep = _policy.MinReputation;
+        for (var w = 0; w < _n; w++)
+        {
+            _behaviour[w] = _strategy[w] switch
+            {
+                Strategy.Honest => Skilled,
+                Strategy.RandomSpammer => Guess,
+                Strategy.MajorityClassSpammer => MajorityClass,
+                Strategy.LazyCopier => Copy,
+                Strategy.ColludingBloc => Bloc,
+                Strategy.Sybil => SybilShared,
+                _ => maximizerBehaviour,
+            };
+
+            if (_balance[w] < _policy.StakePerLabel)
+            {
+                continue;
+            }
+
+            if (minRep > 0 && (_repPositive[w] + 1) / (_repPositive[w] + _repNegative[w] + 2) < minRep)
+            {
+                continue;
+            }
+
+            _eligible[eligible] = w;
+            weight += Math.Max(_balance[w], 1);
+            _cumulativeWeight[eligible] = weight;
+            eligible++;
+        }
+
+        _eligibleCount = eligible;
+    }
+
+    /// <summary>Draws the truth, the workers and their labels of one item; returns the label count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int GenerateItem(int task, Span<int> workers, Span<int> labels, out int truth)
+    {
+        var rng = new SplitMix(SplitMix.Derive(_roundKey, (ulong)task));
+        truth = _uniformPrior ? rng.NextInt(_k) : DrawClass(ref rng);
+        var ease = 1 - _scenario.DifficultyMean;
+        if (_scenario.DifficultySpread > 0)
+        {
+            ease = 1 - Math.Clamp(_scenario.DifficultyMean + (_scenario.DifficultySpread * ((2 * rng.NextDouble()) - 1)), 0, 1);
+        }
+
+        var count = Math.Min(_perTask, _eligibleCount);
+        var visible = !_scenario.CommitReveal;
+        for (var i = 0; i < count; i++)
+        {
+            int w;
+            do
+            {
+                w = _scenario.StakeWeightedAssignment ? DrawWeighted(ref rng) : _eligible[rng.NextInt(_eligibleCount)];
+            }
+            while (workers[..i].Contains(w));
+
+            workers[i] = w;
+            labels[i] = _behaviour[w] switch
+            {
+                Skilled => rng.NextDouble() < _invK + (_skillExcess[w] * ease) ? truth : OtherClass(ref rng, truth),
+                Guess => rng.NextInt(_k),
+                MajorityClass => _majorityClass,
+                Copy => visible && i > 0 ? labels[0] : rng.NextInt(_k),
+                Bloc => SharedLabel(BlocStreamTag, task),
+                _ => SharedLabel(SybilStreamTag + (ulong)_owner[w], task),
+            };
+        }
+
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int OtherClass(ref SplitMix rng, int truth)
+    {
+        var other = rng.NextInt(_k - 1);
+        return other >= truth ? other + 1 : other;
+    }
+
+    private int DrawClass(ref SplitMix rng)
+    {
+        var u = rng.NextDouble();
+        var c = 0;
+        while (c < _k - 1 && u >= _priorCdf[c])
+        {
+            c++;
+        }
+
+        return c;
+    }
+
+    private int DrawWeighted(ref SplitMix rng)
+    {
+        var total = (ulong)_cumulativeWeight[_eligibleCount - 1];
+        var target = (long)Math.BigMul(rng.NextUInt64(), total, out _);
+        var index = Array.BinarySearch(_cumulativeWeight, 0, _eligibleCount, target + 1);
+        return _eligible[index >= 0 ? index : ~index];
+    }
+
+    /// <summary>A label agreed by a group without looking at the item: a pure function of (run, round, group, item).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SharedLabel(ulong group, int task) =>
+        (int)(((SplitMix.Derive(_roundKey ^ group, (ulong)task) >> 32) * (ulong)_k) >> 32);
+
+    private RoundMetrics EndRound(bool computeGini)
+    {
+        var pop = _scenario.Population;
+        var stats = new StrategyStats[Strategies.Count];
+        long fullLabels = 0, fullCoherent = 0, guessLabels = 0, guessCoherent = 0, labels = 0;
+        var busiest = 0.0;
+        var lambda = _policy.ReputationForgetting;
+        for (var w = 0; w < _n; w++)
+        {
+            var n = _labelCount[w];
+            var c = _coherentCount[w];
+            labels += n;
+            _repPositive[w] = (lambda * _repPositive[w]) + c;
+            _repNegative[w] = (lambda * _repNegative[w]) + (n - c);
+            var full = _behaviour[w] == Skilled;
+            if (full)
+            {
+                fullLabels += n;
+                fullCoherent += c;
+            }
+            else if (_behaviour[w] == Guess)
+            {
+                guessLabels += n;
+                guessCoherent += c;
+            }
+
+            var cost = n * (full ? pop.EffortCostPerLabel : pop.LowEffortCostPerLabel);
+            busiest = Math.Max(busiest, n * (full ? pop.FullEffortSeconds : pop.LowEffortSeconds));
+            var profit = _balance[w] - _roundStartBalance[w] - cost;
+            ref var s = ref stats[(int)_strategy[w]];
+            s = new StrategyStats(s.Workers + 1, s.Labels + n, s.CoherentLabels + c, s.Profit + profit, s.Capital + _initialCapital[w]);
+        }
+
+        if (fullLabels > 0)
+        {
+            _agreeFullEffort = (double)fullCoherent / fullLabels;
+        }
+
+        if (guessLabels > 0)
+        {
+            _agreeNoEffort = (double)guessCoherent / guessLabels;
+        }
+
+        var f = _flows;
+        return new RoundMetrics
+        {
+            Round = _round,
+            Tasks = _scenario.TasksPerRound,
+            Labels = labels,
+            Accepted = f.Accepted,
+            CorrectAccepted = f.CorrectAccepted,
+            CorrectAll = f.CorrectAll,
+            RequesterPaid = f.RequesterPaid,
+            Slashed = f.Slashed,
+            SlashedToPeers = f.ToPeers,
+            SlashedToTreasury = f.ToTreasury,
+            SlashedBurned = f.Burned,
+            SlashedToRequester = f.ToRequester,
+            MintedThisRound = f.Minted,
+            SimulatedSeconds = busiest,
+            EarningsGini = computeGini ? Gini.Compute(_earned, _scratch) : 0,
+            WorkerBalances = WorkerBalanceTotal,
+            Treasury = _treasury,
+            Burned = _burned,
+            RequesterPaidTotal = _requesterPaid,
+            Minted = _minted,
+            ByStrategy = stats,
+        };
+    }
+
+    /// <summary>Pairwise proportional imitation: a revising worker looks at one random other worker and copies its strategy
+    /// with a probability proportional to how much more it earned this round. Sybil identities neither revise nor are copied.</summary>
+    private void Adapt()
+    {
+        var rate = _scenario.Adaptation.ImitationRate;
+        if (rate <= 0 || _n < 2)
+        {
+            return;
+        }
+
+        var pop = _scenario.Population;
+        var profit = _scratch;
+        long min = long.MaxValue, max = long.MinValue;
+        for (var w = 0; w < _n; w++)
+        {
+            var cost = _labelCount[w] * (_behaviour[w] == Skilled ? pop.EffortCostPerLabel : pop.LowEffortCostPerLabel);
+            profit[w] = _balance[w] - _roundStartBalance[w] - cost;
+            min = Math.Min(min, profit[w]);
+            max = Math.Max(max, profit[w]);
+        }
+
+        if (max <= min)
+        {
+            return;
+        }
+
+        var next = new Strategy[_n];
+        Array.Copy(_strategy, next, _n);
+        var key = SplitMix.Derive(_roundKey, AdaptStreamTag);
+        for (var w = 0; w < _n; w++)
+        {
+            if (_strategy[w] == Strategy.Sybil)
+            {
+                continue;
+            }
+
+            var rng = new SplitMix(SplitMix.Derive(key, (ulong)w));
+            if (rng.NextDouble() >= rate)
+            {
+                continue;
+            }
+
+            var other = rng.NextInt(_n - 1);
+            other = other >= w ? other + 1 : other;
+            if (_strategy[other] == Strategy.Sybil || profit[other] <= profit[w])
+            {
+                continue;
+            }
+
+            if (rng.NextDouble() < (double)(profit[other] - profit[w]) / (max - min))
+            {
+                next[w] = _strategy[other];
+            }
+        }
+
+        Array.Copy(next, _strategy, _n);
+    }
+
+    /// <summary>Round flows; reset at the start of each round.</summary>
+    private struct RoundFlows
+    {
+        public int Accepted;
+        public int CorrectAccepted;
+        public int CorrectAll;
+        public long RequesterPaid;
+        public long Slashed;
+        public long ToPeers;
+        public long ToTreasury;
+        public long Burned;
+        public long ToRequester;
+        public long Minted;
+    }
+
+    private sealed class RunTotals(int strategies)
+    {
+        private readonly long[] _labels = new long[strategies];
+        private readonly long[] _coherent = new long[strategies];
+        private readonly long[] _profit = new long[strategies];
+        private readonly long[] _capital = new long[strategies];
+        private readonly int[] _workers = new int[strategies];
+        private long _tasks, _labelsTotal, _accepted, _correctAccepted, _correctAll, _paid, _slashed, _peers, _treasury, _burned, _requester, _minted;
+        private double _seconds, _gini;
+
+        public void Add(RoundMetrics m)
+        {
+            _tasks += m.Tasks;
+            _labelsTotal += m.Labels;
+            _accepted += m.Accepted;
+            _correctAccepted += m.CorrectAccepted;
+            _correctAll += m.CorrectAll;
+            _paid += m.RequesterPaid;
+            _slashed += m.Slashed;
+            _peers += m.SlashedToPeers;
+            _treasury += m.SlashedToTreasury;
+            _burned += m.SlashedBurned;
+            _requester += m.SlashedToRequester;
+            _minted += m.MintedThisRound;
+            _seconds += m.SimulatedSeconds;
+            _gini = m.EarningsGini;
+            for (var s = 0; s < _labels.Length; s++)
+            {
+                var st = m.ByStrategy[s];
+                _labels[s] += st.Labels;
+                _coherent[s] += st.CoherentLabels;
+                _profit[s] += st.Profit;
+                _capital[s] += st.Capital;
+                _workers[s] = st.Workers;
+            }
+        }
+
+        public RunSummary ToSummary(int rounds, double[] finalShare)
+        {
+            var stats = new StrategyStats[_labels.Length];
+            for (var s = 0; s < stats.Length; s++)
+            {
+                stats[s] = new StrategyStats(_workers[s], _labels[s], _coherent[s], _profit[s], _capital[s] / rounds);
+            }
+
+            return new RunSummary
+            {
+                Rounds = rounds,
+                Tasks = _tasks,
+                Labels = _labelsTotal,
+                Accepted = _accepted,
+                CorrectAccepted = _correctAccepted,
+                CorrectAll = _correctAll,
+                RequesterPaid = _paid,
+                Slashed = _slashed,
+                SlashedToPeers = _peers,
+                SlashedToTreasury = _treasury,
+                SlashedBurned = _burned,
+                SlashedToRequester = _requester,
+                Minted = _minted,
+                SimulatedSeconds = _seconds,
+                EarningsGini = _gini,
+                ByStrategy = stats,
+                FinalShare = finalShare,
+            };
+        }
+    }
+}

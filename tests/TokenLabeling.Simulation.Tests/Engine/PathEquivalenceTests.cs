@@ -1,0 +1,67 @@
+// Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
+
+using TokenLabeling.Simulation.Engine;
+using TokenLabeling.Simulation.Scenarios;
+
+namespace TokenLabeling.Simulation.Tests.Engine;
+
+/// <summary>The fast path (votes counted inline, integer settlement inline) must give the same numbers as the general path
+/// (AnnotationSet + an independent plurality aggregator + transfer-by-transfer ledger settlement).</summary>
+public class PathEquivalenceTests
+{
+    public static TheoryData<string, bool> Cases()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in PolicyPresets.ByName.Keys)
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FastPath_EqualsGeneralPath(string preset, bool stakeWeighted)
+    {
+        var scenario = TestScenarios.Small(PolicyPresets.ByName[preset]) with { StakeWeightedAssignment = stakeWeighted };
+        for (ulong seed = 1; seed <= 3; seed++)
+        {
+            var fast = SimulationRunner.Run(scenario, seed);
+            var general = SimulationRunner.Run(scenario, seed, new RunOptions { Aggregator = new ReferenceMajorityVote() });
+            Assert.Equal("fast-mv", fast.Path);
+            Assert.Equal("general:reference-mv", general.Path);
+            Assert.Equal(TestScenarios.ToCsv(fast, scenario), TestScenarios.ToCsv(general, scenario));
+        }
+    }
+
+    [Fact]
+    public void GeneralPath_WithEveryRuleSwitchedOn_EqualsFastPath()
+    {
+        foreach (var recipient in Enum.GetValues<SlashRecipient>())
+        {
+            foreach (var split in Enum.GetValues<RewardSplit>())
+            {
+                var policy = new IncentivePolicy
+                {
+                    Name = $"{recipient}-{split}",
+                    StakePerLabel = TokenUnits.Parse("3.3"),
+                    SlashBps = 7_000,
+                    SlashRecipient = recipient,
+                    RewardPerLabel = TokenUnits.Parse("0.7"),
+                    RewardSplit = split,
+                    FlatFeePerLabel = TokenUnits.Parse("0.1"),
+                    MintPerCoherentLabel = TokenUnits.Parse("0.05"),
+                    ReviewThreshold = 0.55,
+                    SettleReviewedItems = recipient == SlashRecipient.Burn,
+                    MinReputation = 0.35,
+                };
+                var scenario = TestScenarios.Small(policy);
+                var fast = SimulationRunner.Run(scenario, 99);
+                var general = SimulationRunner.Run(scenario, 99, new RunOptions { Aggregator = new ReferenceMajorityVote() });
+                Assert.Equal(TestScenarios.ToCsv(fast, scenario), TestScenarios.ToCsv(general, scenario));
+            }
+        }
+    }
+}
