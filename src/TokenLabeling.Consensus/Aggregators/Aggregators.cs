@@ -30,6 +30,12 @@ public static class Aggregators
         ("wmv", "weighted majority vote (one-coin log-odds weights from agreement with the majority)", _ => new WeightedMajorityVote()),
         ("ds", "Dawid-Skene, full confusion matrices (EM)", s => new DawidSkene(DawidSkeneFrom(s))),
         ("onecoin-ds", "one-coin Dawid-Skene, one skill per worker (EM)", s => new OneCoinDawidSkene(DawidSkeneFrom(s))),
+        ("glad", "GLAD: worker ability times task easiness (EM with Newton M-step)", Models.ModelFactory.Glad),
+        ("mace", "MACE: worker competence and spamming distribution (variational)", Models.ModelFactory.Mace),
+        ("wawa", "worker agreement with aggregate (majority vote weighted by agreement)", _ => new Models.Wawa()),
+        ("zbs", "zero-based skill (iteratively re-weighted vote)", Models.ModelFactory.ZeroBasedSkill),
+        ("mmsr", "M-MSR: skills from robust rank-one fit of pairwise agreement", Models.ModelFactory.MMSR),
+        ("kos", "KOS message passing, two classes only (bias-corrected)", Models.ModelFactory.Kos),
     ];
 
     /// <summary>Gets the registered method names, in table order.</summary>
