@@ -58,7 +58,7 @@ public sealed record ConsensusBox(Box Box, int Category, int Support, IReadOnlyL
 public sealed record AnnotatorBoxScore(string Annotator, int Boxes, int Matched, double Precision, double Recall);
 
 /// <summary>The consensus of one image.</summary>
-/// <param name="Boxes">The consensus boxes, in the order their clusters were formed.</param>
+/// <param name="Boxes">The consensus boxes, in the order their clusters were formed (annotator id, then category and position).</param>
 /// <param name="Annotators">One score per annotator, ordered by id (ordinal).</param>
 /// <param name="Agreement">
 /// The mean, over every pair of annotators, of the F1 of their one-to-one matching at the IoU threshold
@@ -133,6 +133,21 @@ public static class BoxConsensus
             }
 
             list.Add(k);
+        }
+
+        // Within an annotator, boxes are taken by category then position, so the input order never changes the clusters.
+        foreach (var list in byAnnotator.Values)
+        {
+            list.Sort((p, q) =>
+            {
+                var (a, b) = (boxes[p], boxes[q]);
+                var c = a.Category.CompareTo(b.Category);
+                c = c != 0 ? c : a.Box.X1.CompareTo(b.Box.X1);
+                c = c != 0 ? c : a.Box.Y1.CompareTo(b.Box.Y1);
+                c = c != 0 ? c : a.Box.X2.CompareTo(b.Box.X2);
+                c = c != 0 ? c : a.Box.Y2.CompareTo(b.Box.Y2);
+                return c != 0 ? c : p.CompareTo(q);
+            });
         }
 
         var annotatorCount = byAnnotator.Count;
