@@ -8,5 +8,6 @@ internal static class CommandRegistry
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
         // One line per command; each command lives in Commands/<Name>Command.cs.
+        new Commands.SimulateCommand(),
     ];
 }

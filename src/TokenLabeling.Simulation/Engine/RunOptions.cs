@@ -15,7 +15,7 @@ public sealed record RunOptions
     public ILabelAggregator? Aggregator { get; init; }
 
     /// <summary>Gets a resolver from the scenario's aggregator name to an aggregator, used when the name is not <c>mv</c>
-    /// (for example the Consensus name registry). <see langword="null"/> knows only <c>mv</c>.</summary>
+    /// before the Consensus name registry (<c>Aggregators.TryCreate</c>) is asked.</summary>
     public Func<string, ILabelAggregator?>? AggregatorResolver { get; init; }
 
     /// <summary>Gets whether per-round metrics are kept in <see cref="RunResult.Rounds"/>.</summary>

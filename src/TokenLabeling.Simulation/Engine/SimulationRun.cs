@@ -138,7 +138,8 @@ internal sealed partial class SimulationRun
         if (aggregator is null && !string.Equals(_scenario.Aggregator, "mv", StringComparison.OrdinalIgnoreCase))
         {
             aggregator = options.AggregatorResolver?.Invoke(_scenario.Aggregator)
-                ?? throw new ArgumentException($"Scenario '{_scenario.Name}': aggregator '{_scenario.Aggregator}' is unknown here; the built-in fast path knows 'mv', other names need a resolver.", nameof(options));
+                ?? (Consensus.Aggregators.Aggregators.TryCreate(_scenario.Aggregator, out var known) ? known : null)
+                ?? throw new ArgumentException($"Scenario '{_scenario.Name}': aggregator '{_scenario.Aggregator}' is unknown; known: {string.Join(", ", Consensus.Aggregators.Aggregators.Names)}.", nameof(options));
         }
 
         var rounds = options.RecordRounds ? new List<RoundMetrics>(_scenario.Rounds) : null;

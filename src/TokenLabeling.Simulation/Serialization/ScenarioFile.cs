@@ -48,6 +48,9 @@ public static class ScenarioFile
 
 internal sealed class ScenarioDocument
 {
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; set; }
+
     public string? Name { get; set; }
 
     public int? Rounds { get; set; }

@@ -37,6 +37,25 @@ public class PathEquivalenceTests
     }
 
     [Fact]
+    public void FastPath_EqualsConsensusMajorityVote_ByName()
+    {
+        var scenario = TestScenarios.Small(PolicyPresets.Kleros);
+        var fast = SimulationRunner.Run(scenario, 11);
+        var general = SimulationRunner.Run(scenario, 11, new RunOptions { Aggregator = new TokenLabeling.Consensus.Aggregators.MajorityVote() });
+        Assert.Equal("general:mv", general.Path);
+        Assert.Equal(TestScenarios.ToCsv(fast, scenario), TestScenarios.ToCsv(general, scenario));
+    }
+
+    [Fact]
+    public void DawidSkene_RunsThroughTheGeneralPath_AndConservesSupply()
+    {
+        var scenario = TestScenarios.Small(PolicyPresets.Default) with { Aggregator = "ds" };
+        var result = SimulationRunner.Run(scenario, 3);
+        Assert.Equal("general:ds", result.Path);
+        Assert.InRange(result.Summary.Accuracy, 0.5, 1);
+    }
+
+    [Fact]
     public void GeneralPath_WithEveryRuleSwitchedOn_EqualsFastPath()
     {
         foreach (var recipient in Enum.GetValues<SlashRecipient>())
