@@ -34,7 +34,8 @@ public sealed record KosOptions
 /// <c>y(w→t) = Σ_{t'≠t} a(t',w) x(t'→w)</c>, rescaled to unit mean square each round. Worker messages start at 1, so the first
 /// round is a leave-one-out majority vote and the result is deterministic. Class 1 is coded +1 and class 0 is coded -1.</para>
 /// <para>Deliberate fixes of the defects listed for the reference library: a task whose final score is exactly 0 (a tie) falls back
-/// to the majority vote and then to the more frequent class, instead of failing; gold tasks keep their known sign in the messages.
+/// to the majority vote and then to the more frequent class, instead of failing. Gold tasks keep their answer in the result (and
+/// in the worker skills) but do not enter the messages.
 /// KOS is defined for two classes only; other class counts are rejected with an <see cref="ArgumentException"/>.</para>
 /// <para>KOS has no probabilistic model: the reported posterior of class 1 is <c>(1 + tanh(score / mean |score|)) / 2</c>, a
 /// monotone confidence score rather than a calibrated probability. Worker skill is the worker's agreement with the final labels.</para>
@@ -106,7 +107,7 @@ public sealed class Kos : ILabelAggregator
         for (var it = 1; it <= Options.Iterations; it++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TaskScores(annotations, sign, y, goldLabels, taskSums);
+            TaskScores(annotations, sign, y, taskSums);
             workerSums.AsSpan().Clear();
             for (var i = 0; i < n; i++)
             {
@@ -135,7 +136,10 @@ public sealed class Kos : ILabelAggregator
             progress?.Report(new AggregationProgress(it, Options.Iterations, double.NaN, double.NaN));
         }
 
-        TaskScores(annotations, sign, y, goldLabels, taskSums);
+        TaskScores(annotations, sign, y, taskSums);
+
+        // Gold tasks stay out of the messages: one forced row can tip a small graph to the opposite singular vector (and flip
+        // every other task). They keep their answer in the result, and the worker skills are measured against it.
         var frequencies = ModelMath.LabelFrequencies(annotations);
         var majority = new double[taskCount * 2];
         ModelMath.WeightedVote(annotations, default, frequencies, goldLabels, majority);
@@ -191,23 +195,16 @@ public sealed class Kos : ILabelAggregator
         return new AggregationResult(Name, 2, result, posteriors, priors, skills, confusion, Options.Iterations, true, trace.ToArray());
     }
 
-    // Score of each task: Σ a(t,w) y(w→t); a gold task contributes its known sign with a weight that dominates its labels.
-    private static void TaskScores(AnnotationSet set, ReadOnlySpan<double> sign, ReadOnlySpan<double> y, ReadOnlySpan<int> gold, Span<double> taskSums)
+    // Score of each task: Σ a(t,w) y(w→t).
+    private static void TaskScores(AnnotationSet set, ReadOnlySpan<double> sign, ReadOnlySpan<double> y, Span<double> taskSums)
     {
         var offsets = set.TaskOffsets;
         for (var t = 0; t < taskSums.Length; t++)
         {
             var sum = 0.0;
-            var mass = 0.0;
             for (var i = offsets[t]; i < offsets[t + 1]; i++)
             {
                 sum += sign[i] * y[i];
-                mass += Math.Abs(y[i]);
-            }
-
-            if (!gold.IsEmpty && gold[t] >= 0)
-            {
-                sum = (gold[t] == 1 ? 1 : -1) * Math.Max(1, mass);
             }
 
             taskSums[t] = sum;
