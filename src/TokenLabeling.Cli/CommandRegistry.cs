@@ -9,5 +9,6 @@ internal static class CommandRegistry
     [
         // One line per command; each command lives in Commands/<Name>Command.cs.
         new Commands.SimulateCommand(),
+        new Commands.SettleCommand(),
     ];
 }
