@@ -79,11 +79,17 @@ internal static class DawidSkeneEngine
 
             for (var i = offsets[t]; i < offsets[t + 1]; i++)
             {
-                var row = stats.AsSpan(codes[i] * k, k);
-                TensorPrimitives.Add(row, share, row);
+                var row = codes[i] * k;
+                for (var c = 0; c < k; c++)
+                {
+                    stats[row + c] += share[c];
+                }
             }
 
-            TensorPrimitives.Add(priorStats, share, priorStats);
+            for (var c = 0; c < k; c++)
+            {
+                priorStats[c] += share[c];
+            }
         }
 
         var table = new double[tableLength];
