@@ -8,6 +8,7 @@ using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.RPC.NonceServices;
+using Nethereum.RPC.TransactionReceipts;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 
@@ -32,14 +33,17 @@ public sealed class ChainSigner : IDisposable
     /// <param name="rpcUrl">JSON-RPC endpoint, for example <c>http://127.0.0.1:8545</c>.</param>
     /// <param name="privateKey">Hex private key (with or without 0x).</param>
     /// <param name="chainId">Chain id (31337 for a local anvil node).</param>
+    /// <param name="receiptPollingInterval">How often to poll for a receipt; 100 ms when <see langword="null"/> (use a few ms on a local node).</param>
     /// <exception cref="ArgumentException">The URL or key is empty.</exception>
-    public ChainSigner(string rpcUrl, string privateKey, BigInteger chainId)
+    public ChainSigner(string rpcUrl, string privateKey, BigInteger chainId, TimeSpan? receiptPollingInterval = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rpcUrl);
         ArgumentException.ThrowIfNullOrWhiteSpace(privateKey);
         _account = new Account(privateKey, chainId);
         Web3 = new Web3(_account, rpcUrl);
         _account.NonceService = new InMemoryNonceService(_account.Address, Web3.Client);
+        Web3.TransactionManager.TransactionReceiptService = new TransactionReceiptPollingService(
+            Web3.TransactionManager, (int)Math.Max(1, (receiptPollingInterval ?? TimeSpan.FromMilliseconds(100)).TotalMilliseconds));
         ChainId = chainId;
     }
 
@@ -48,6 +52,13 @@ public sealed class ChainSigner : IDisposable
 
     /// <summary>Gets the chain id the signer signs for.</summary>
     public BigInteger ChainId { get; }
+
+    /// <summary>
+    /// Gets or sets a gas limit given to every transaction that does not set its own, which skips gas estimation
+    /// (one round trip less; useful on a local node). A transaction that then reverts is mined with status 0 and
+    /// still raises <see cref="ContractRevertException"/> with the revert data recovered by a replay.
+    /// </summary>
+    public BigInteger? FixedGasLimit { get; set; }
 
     /// <summary>Gets the Web3 instance bound to this signer (use it for reads; send through this signer).</summary>
     public IWeb3 Web3 { get; }
@@ -66,6 +77,11 @@ public sealed class ChainSigner : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(contractAddress);
         ArgumentNullException.ThrowIfNull(function);
         function.FromAddress = Address;
+        if (function.Gas is null && FixedGasLimit is { } gas)
+        {
+            function.Gas = gas;
+        }
+
         var operation = OperationName(typeof(TFunction).Name, "Function");
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
