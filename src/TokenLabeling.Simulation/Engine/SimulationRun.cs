@@ -41,10 +41,15 @@ internal sealed partial class SimulationRun
     private readonly bool _uniformPrior;
     private readonly int _majorityClass;
     private readonly long _slashPerLabel;
+    private readonly double _difficultyMean;
+    private readonly double _difficultySpread;
+    private readonly bool _stakeWeighted;
+    private readonly bool _labelsVisible;
 
     // Per worker, for the whole run.
     private readonly Strategy[] _strategy;
     private readonly double[] _skillExcess;
+    private readonly ulong[] _threshold;
     private readonly int[] _owner;
     private readonly long[] _balance;
     private readonly long[] _initialCapital;
@@ -86,12 +91,17 @@ internal sealed partial class SimulationRun
         _invK = 1.0 / _k;
         _perTask = scenario.LabelsPerTask;
         _slashPerLabel = _policy.SlashPerIncoherentLabel;
+        _difficultyMean = scenario.DifficultyMean;
+        _difficultySpread = scenario.DifficultySpread;
+        _stakeWeighted = scenario.StakeWeightedAssignment;
+        _labelsVisible = !scenario.CommitReveal;
         (_priorCdf, _uniformPrior, _majorityClass) = BuildPrior(scenario);
 
         var pop = scenario.Population;
         _n = pop.WorkerCount;
         _strategy = new Strategy[_n];
         _skillExcess = new double[_n];
+        _threshold = new ulong[_n];
         _owner = new int[_n];
         _balance = new long[_n];
         _initialCapital = new long[_n];
@@ -265,6 +275,7 @@ internal sealed partial class SimulationRun
             var rng = new SplitMix(SplitMix.Derive(_seed, SkillStreamTag, (ulong)w));
             var skill = pop.SkillMin + ((pop.SkillMax - pop.SkillMin) * rng.NextDouble());
             _skillExcess[w] = skill - _invK;
+            _threshold[w] = Threshold(_skillExcess[w], 1 - _difficultyMean);
 
             // A sybil owner's one balance is split over its identities; the last identity of a short group keeps the same share.
             var capital = _strategy[w] == Strategy.Sybil ? pop.StartingBalance / pop.SybilIdentities : pop.StartingBalance;
@@ -325,35 +336,50 @@ internal sealed partial class SimulationRun
     }
 
     /// <summary>Draws the truth, the workers and their labels of one item; returns the label count.</summary>
+    /// <remarks>With uniform assignment one 64-bit draw serves two purposes: its high half picks the worker, its low half decides the label
+    /// (SplitMix64 output halves are independent), so an honest label usually costs one draw.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int GenerateItem(int task, Span<int> workers, Span<int> labels, out int truth)
     {
         var rng = new SplitMix(SplitMix.Derive(_roundKey, (ulong)task));
         truth = _uniformPrior ? rng.NextInt(_k) : DrawClass(ref rng);
-        var ease = 1 - _scenario.DifficultyMean;
-        if (_scenario.DifficultySpread > 0)
+        var perItemEase = _difficultySpread > 0;
+        var ease = 0.0;
+        if (perItemEase)
         {
-            ease = 1 - Math.Clamp(_scenario.DifficultyMean + (_scenario.DifficultySpread * ((2 * rng.NextDouble()) - 1)), 0, 1);
+            ease = 1 - Math.Clamp(_difficultyMean + (_difficultySpread * ((2 * rng.NextDouble()) - 1)), 0, 1);
         }
 
         var count = Math.Min(_perTask, _eligibleCount);
-        var visible = !_scenario.CommitReveal;
+        var eligible = _eligible;
+        var eligibleCount = (ulong)(uint)_eligibleCount;
         for (var i = 0; i < count; i++)
         {
             int w;
+            ulong r;
             do
             {
-                w = _scenario.StakeWeightedAssignment ? DrawWeighted(ref rng) : _eligible[rng.NextInt(_eligibleCount)];
+                r = rng.NextUInt64();
+                if (_stakeWeighted)
+                {
+                    w = DrawWeighted(r);
+                    r = rng.NextUInt64();
+                }
+                else
+                {
+                    w = eligible[(int)(((r >> 32) * eligibleCount) >> 32)];
+                }
             }
-            while (workers[..i].Contains(w));
+            while (AlreadyDrawn(workers, i, w));
 
             workers[i] = w;
+            var u = (uint)r;
             labels[i] = _behaviour[w] switch
             {
-                Skilled => rng.NextDouble() < _invK + (_skillExcess[w] * ease) ? truth : OtherClass(ref rng, truth),
-                Guess => rng.NextInt(_k),
+                Skilled => u < (perItemEase ? Threshold(_skillExcess[w], ease) : _threshold[w]) ? truth : OtherClass(ref rng, truth),
+                Guess => (int)(((ulong)u * (uint)_k) >> 32),
                 MajorityClass => _majorityClass,
-                Copy => visible && i > 0 ? labels[0] : rng.NextInt(_k),
+                Copy => _labelsVisible && i > 0 ? labels[0] : (int)(((ulong)u * (uint)_k) >> 32),
                 Bloc => SharedLabel(BlocStreamTag, task),
                 _ => SharedLabel(SybilStreamTag + (ulong)_owner[w], task),
             };
@@ -361,6 +387,24 @@ internal sealed partial class SimulationRun
 
         return count;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AlreadyDrawn(Span<int> workers, int count, int w)
+    {
+        for (var j = 0; j < count; j++)
+        {
+            if (workers[j] == w)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The correct-label probability 1/K + (s − 1/K)(1 − d) as a threshold on a uniform 32-bit draw (2^32 means always).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Threshold(double skillExcess, double ease) => (ulong)Math.Clamp((_invK + (skillExcess * ease)) * 4294967296.0, 0, 4294967296.0);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int OtherClass(ref SplitMix rng, int truth)
@@ -381,10 +425,10 @@ internal sealed partial class SimulationRun
         return c;
     }
 
-    private int DrawWeighted(ref SplitMix rng)
+    private int DrawWeighted(ulong random)
     {
         var total = (ulong)_cumulativeWeight[_eligibleCount - 1];
-        var target = (long)Math.BigMul(rng.NextUInt64(), total, out _);
+        var target = (long)Math.BigMul(random, total, out _);
         var index = Array.BinarySearch(_cumulativeWeight, 0, _eligibleCount, target + 1);
         return _eligible[index >= 0 ? index : ~index];
     }
