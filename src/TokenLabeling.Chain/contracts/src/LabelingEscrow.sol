@@ -180,7 +180,7 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
     error CommitmentMismatch(uint256 taskId, uint256 item, address worker);
     error PayoutIdAlreadyApplied(uint256 taskId, uint64 payoutId);
     error InvalidPayoutId();
-    error BooksDoNotBalance(uint256 paidOut, uint256 held);
+    error BooksDoNotBalance(uint256 totalPayout, uint256 refund, uint256 fee, uint256 held);
     error FeeMismatch(uint256 fee, uint256 expected);
     error AlreadyClaimed(uint256 taskId, address account);
     error InvalidProof(uint256 taskId, address account);
@@ -363,7 +363,7 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         uint256 held = budget + t.totalStake;
         // Each term is bounded before the sum so that the check itself cannot overflow.
         if (totalPayout > held || refund > held || totalPayout + refund + fee != held) {
-            revert BooksDoNotBalance(totalPayout + (refund > held ? held : refund), held);
+            revert BooksDoNotBalance(totalPayout, refund, fee, held);
         }
         uint256 claimDeadline = block.timestamp + t.claimWindow;
         t.status = TaskStatus.MerkleSettled;
