@@ -243,30 +243,26 @@ public static class SettlementEngine
             {
                 switch (rewardMode)
                 {
-                    case RewardMode.ProRata:
-                        r = rewardSplit.Of(Weight(reward.Weighting, in w, cb, coherenceFactors, false));
-                        if (holdback)
-                        {
-                            h = rewardSplit.Of(Weight(reward.Weighting, in w, cb, coherenceFactors, true));
-                        }
-
-                        break;
                     case RewardMode.EqualPerVote:
                         r = cb > 0 ? TMath.MulDiv(perVoteReward, (ulong)cb, Bps) : TMath.Zero;
                         break;
                     default:
-                        r = TMath.MulDiv(rate, TMath.From(Weight(reward.Weighting, in w, cb, coherenceFactors, false)), rateScaleT);
-                        if (holdback)
+                        // One floor on the worker's whole claim (accepted + under review), then the held part is carved out of it,
+                        // so a better worker never loses a base unit to the paid/held split.
+                        var wa = Weight(reward.Weighting, in w, cb, coherenceFactors, false);
+                        var wr = holdback ? Weight(reward.Weighting, in w, cb, coherenceFactors, true) : 0;
+                        var claim = rewardMode switch
                         {
-                            h = TMath.MulDiv(rate, TMath.From(Weight(reward.Weighting, in w, cb, coherenceFactors, true)), rateScaleT);
+                            RewardMode.ProRata => rewardSplit.Of(wa + wr),
+                            RewardMode.RateUncapped => TMath.MulDiv(rate, TMath.From(wa + wr), rateScaleT),
+                            _ => TMath.MulDiv(pool, TMath.MulDiv(rate, TMath.From(wa + wr), rateScaleT), rewardDemand),
+                        };
+                        if (wr != 0)
+                        {
+                            h = TMath.MulDiv(claim, TMath.From(wr), TMath.From(wa + wr));
                         }
 
-                        if (rewardMode == RewardMode.RateCapped)
-                        {
-                            r = TMath.MulDiv(pool, r, rewardDemand);
-                            h = TMath.MulDiv(pool, h, rewardDemand);
-                        }
-
+                        r = TMath.Subtract(claim, h);
                         break;
                 }
             }

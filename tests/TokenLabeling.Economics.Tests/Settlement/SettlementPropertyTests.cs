@@ -117,8 +117,9 @@ public sealed class SettlementPropertyTests
             return true;
         }
 
-        // What is paid now. (Held-back reward is not yet earned; a single worker's reward + held can lose one base unit of
-        // floor rounding when its accepted share grows, because the two parts are floored separately.)
-        return after.GetWorker(k).Payout >= before.GetWorker(k).Payout;
+        // Both what is paid now and what is paid now plus what is held for review.
+        var a = before.GetWorker(k);
+        var b = after.GetWorker(k);
+        return b.Payout >= a.Payout && b.Payout + b.HeldBack >= a.Payout + a.HeldBack;
     }
 }
