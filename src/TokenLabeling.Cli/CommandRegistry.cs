@@ -10,5 +10,7 @@ internal static class CommandRegistry
         // One line per command; each command lives in Commands/<Name>Command.cs.
         new Commands.SimulateCommand(),
         new Commands.SettleCommand(),
+        new Commands.BoxesCommand(),
+        new Commands.IouCommand(),
     ];
 }
