@@ -24,6 +24,9 @@ internal interface IAmountMath<T>
 
     static abstract T Subtract(T left, T right);
 
+    /// <summary>Adds without throwing; false when the sum does not fit T.</summary>
+    static abstract bool TryAdd(T left, T right, out T sum);
+
     static abstract bool IsZero(T value);
 
     static abstract bool LessOrEqual(T left, T right);
@@ -57,6 +60,13 @@ internal readonly struct UInt128Math : IAmountMath<UInt128>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UInt128 Subtract(UInt128 left, UInt128 right) => checked(left - right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryAdd(UInt128 left, UInt128 right, out UInt128 sum)
+    {
+        sum = left + right;
+        return sum >= left;
+    }
 
     public static bool IsZero(UInt128 value) => value == UInt128.Zero;
 
@@ -113,6 +123,18 @@ internal readonly struct TokenAmountMath : IAmountMath<TokenAmount>
     public static TokenAmount Add(TokenAmount left, TokenAmount right) => left + right;
 
     public static TokenAmount Subtract(TokenAmount left, TokenAmount right) => left - right;
+
+    public static bool TryAdd(TokenAmount left, TokenAmount right, out TokenAmount sum)
+    {
+        if (TokenAmount.MaxValue - right < left)
+        {
+            sum = TokenAmount.Zero;
+            return false;
+        }
+
+        sum = left + right;
+        return true;
+    }
 
     public static bool IsZero(TokenAmount value) => value.IsZero;
 

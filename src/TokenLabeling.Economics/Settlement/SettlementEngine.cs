@@ -106,7 +106,10 @@ public static class SettlementEngine
             ids[i] = w.WorkerId;
             var stake = TMath.From(w.Stake);
             stakes[i] = stake;
-            totalStakes = AddStake<T, TMath>(totalStakes, stake, in w, i);
+            if (!TMath.TryAdd(totalStakes, stake, out totalStakes))
+            {
+                ThrowStakesOverflow<T>(in w, i);
+            }
 
             var slash = Slash<T, TMath>(in w, stake, cb, slashing, qa, exemptBps);
             slashes[i] = slash;
@@ -319,18 +322,16 @@ public static class SettlementEngine
         return new SettlementPlan(policy.Name, budgetAmount, fees, ids, columns, in totals);
     }
 
-    private static T AddStake<T, TMath>(T total, T stake, in WorkerOutcome w, int index)
-        where T : struct
-        where TMath : IAmountMath<T>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowStakesOverflow<T>(in WorkerOutcome w, int index)
     {
-        try
+        // On the 128-bit path this only means "settle on the 256-bit path"; there it is the caller's error.
+        if (typeof(T) != typeof(TokenAmount))
         {
-            return TMath.Add(total, stake);
+            throw new OverflowException("The total of stakes reaches 2^128.");
         }
-        catch (OverflowException ex) when (typeof(T) == typeof(TokenAmount))
-        {
-            throw new ArgumentException($"The total of stakes exceeds uint256 at worker {index} ('{w.WorkerId}').", "workers", ex);
-        }
+
+        throw new ArgumentException($"The total of stakes exceeds uint256 at worker {index} ('{w.WorkerId}').", "workers");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
