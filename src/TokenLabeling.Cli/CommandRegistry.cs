@@ -8,6 +8,8 @@ internal static class CommandRegistry
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
         // One line per command; each command lives in Commands/<Name>Command.cs.
+        new Commands.AggregateCommand(),
+        new Commands.AgreementCommand(),
         new Commands.SimulateCommand(),
         new Commands.SettleCommand(),
         new Commands.BoxesCommand(),
