@@ -48,10 +48,12 @@ public sealed record FeePolicy
 {
     /// <summary>Initializes a new fee policy.</summary>
     /// <param name="lines">The fees, taken in order; their rates may add up to at most 10000 bps (100%).</param>
-    /// <exception cref="ArgumentException">The rates add up to more than 100%, or two fees share a name.</exception>
+    /// <param name="maxLineBasisPoints">The highest rate any one fee may have, 0 to 10000 bps. HUMAN's escrow: 2500 (25%) per oracle.</param>
+    /// <exception cref="ArgumentException">The rates add up to more than 100%, a fee exceeds <paramref name="maxLineBasisPoints"/>, or two fees share a name.</exception>
     [JsonConstructor]
-    public FeePolicy(IReadOnlyList<FeeLine> lines)
+    public FeePolicy(IReadOnlyList<FeeLine> lines, int maxLineBasisPoints = Amounts.BasisPoints.Denominator)
     {
+        Amounts.BasisPoints.Validate(maxLineBasisPoints, nameof(maxLineBasisPoints));
         ArgumentNullException.ThrowIfNull(lines);
         var total = 0;
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -63,6 +65,11 @@ public sealed record FeePolicy
                 throw new ArgumentException($"fee '{line.Name}' is listed twice.", nameof(lines));
             }
 
+            if (line.BasisPoints > maxLineBasisPoints)
+            {
+                throw new ArgumentException($"fee '{line.Name}' is {line.BasisPoints} bps, above the {maxLineBasisPoints} bps allowed per fee.", nameof(lines));
+            }
+
             total += line.BasisPoints;
         }
 
@@ -72,6 +79,7 @@ public sealed record FeePolicy
         }
 
         Lines = [.. lines];
+        MaxLineBasisPoints = maxLineBasisPoints;
     }
 
     /// <summary>Gets a policy with no fees.</summary>
@@ -79,6 +87,9 @@ public sealed record FeePolicy
 
     /// <summary>Gets the fee lines.</summary>
     public IReadOnlyList<FeeLine> Lines { get; }
+
+    /// <summary>Gets the highest rate any one fee may have, in bps.</summary>
+    public int MaxLineBasisPoints { get; }
 
     /// <summary>Gets the sum of the fee rates in basis points.</summary>
     [JsonIgnore]
@@ -90,8 +101,18 @@ public sealed record FeePolicy
     /// <returns>The policy.</returns>
     public static FeePolicy Platform(int basisPoints, TokenAmount? cap = null) => new([new FeeLine("platform", basisPoints, cap)]);
 
+    /// <summary>Creates HUMAN Protocol-style oracle fees: each a percentage of the funded amount, at most 25% each, floor division.</summary>
+    /// <param name="oracleBasisPoints">Each oracle's name and rate in bps (0 to 2500).</param>
+    /// <returns>The policy.</returns>
+    /// <exception cref="ArgumentException">A rate exceeds 25% or the rates exceed 100% in total.</exception>
+    public static FeePolicy HumanOracles(params IReadOnlyList<(string Name, int BasisPoints)> oracleBasisPoints)
+    {
+        ArgumentNullException.ThrowIfNull(oracleBasisPoints);
+        return new([.. oracleBasisPoints.Select(o => new FeeLine(o.Name, o.BasisPoints))], 2500);
+    }
+
     /// <inheritdoc/>
-    public bool Equals(FeePolicy? other) => other is not null && Lines.SequenceEqual(other.Lines);
+    public bool Equals(FeePolicy? other) => other is not null && MaxLineBasisPoints == other.MaxLineBasisPoints && Lines.SequenceEqual(other.Lines);
 
     /// <inheritdoc/>
     public override int GetHashCode() => Lines.Count;

@@ -71,6 +71,17 @@ public sealed class SettlementEngineTests
     }
 
     [Fact]
+    public void HumanOracleFees_CappedAt25PercentEach()
+    {
+        // Recording oracle 10%, reputation oracle 5% of 999: floor(99.9) = 99, floor(49.95) = 49.
+        var fees = FeePolicy.HumanOracles(("recording", 1000), ("reputation", 500));
+        Assert.Equal(new TokenAmount(99), fees.Lines[0].On(999UL));
+        Assert.Equal(new TokenAmount(49), fees.Lines[1].On(999UL));
+        var ex = Assert.Throws<ArgumentException>(() => FeePolicy.HumanOracles(("recording", 2600)));
+        Assert.Contains("2500 bps allowed per fee", ex.Message);
+    }
+
+    [Fact]
     public void FeeLine_Cap_LimitsFee()
     {
         // HUMAN-style: each oracle fee a percentage, floor division; here capped at 30.
