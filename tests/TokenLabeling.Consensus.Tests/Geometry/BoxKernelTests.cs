@@ -117,6 +117,24 @@ public sealed class BoxKernelTests
     }
 
     [Theory]
+    [MemberData(nameof(PathsAndLengths))]
+    public void IouMatrix_StreamingStores_MatchReference(KernelPath path, int m)
+    {
+        // Threshold 0 forces the non-temporal-store rows (256/512-bit paths, rows of 32+); the row starts then fall on
+        // every alignment as i·m varies.
+        foreach (var n in new[] { 1, 7 })
+        {
+            var a = RandomBoxes(n, 40 + n);
+            var b = RandomBoxes(m, 4000 + m);
+            var expected = new float[(n * m) + 3];
+            var actual = new float[(n * m) + 3];
+            BoxKernelsReference.IouMatrix(a.Columns, b.Columns, expected);
+            BoxKernels.IouMatrix(a.Columns, b.Columns, actual.AsSpan(3), path, 1, nonTemporalThresholdBytes: 0);
+            Assert.Equal(expected[..(n * m)], actual[3..]);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Paths))]
     public void IouMatrix_DoesNotWritePastNTimesM(KernelPath path)
     {

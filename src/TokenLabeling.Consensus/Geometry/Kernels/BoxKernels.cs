@@ -26,6 +26,13 @@ public static partial class BoxKernels
     /// </summary>
     public const long ParallelThreshold = 1L << 18;
 
+    /// <summary>
+    /// The output size in bytes (32 MiB) from which the 256- and 512-bit matrix paths write with non-temporal stores: an output
+    /// larger than the last-level cache would be evicted before it is read again, and streaming stores skip reading each line
+    /// before writing it, which halves the memory traffic of this write-bound kernel.
+    /// </summary>
+    public const long NonTemporalThresholdBytes = 32L << 20;
+
     /// <summary>Computes the IoU of every box of <paramref name="a"/> with every box of <paramref name="b"/>.</summary>
     /// <param name="a">The N row boxes, represented as columns.</param>
     /// <param name="b">The M column boxes, represented as columns.</param>
@@ -40,7 +47,7 @@ public static partial class BoxKernels
     /// never NaN; a box against itself gives exactly 1; every value lies in [0, 1].</para>
     /// </remarks>
     public static void IouMatrix(BoxColumns a, BoxColumns b, Span<float> destination, KernelPath path = KernelPath.Auto, int maxDegreeOfParallelism = -1) =>
-        Matrix<IouOperator>(a, b, destination, path, maxDegreeOfParallelism);
+        Matrix<IouOperator>(a, b, destination, path, maxDegreeOfParallelism, NonTemporalThresholdBytes);
 
     /// <summary>Computes the IoU of every box of <paramref name="a"/> with every box of <paramref name="b"/>, into a new array.</summary>
     /// <param name="a">The N row boxes.</param>
@@ -71,7 +78,7 @@ public static partial class BoxKernels
     /// <para>Values lie in [−1, 1]; when C is 0 the penalty is 0, so the result is never NaN.</para>
     /// </remarks>
     public static void GiouMatrix(BoxColumns a, BoxColumns b, Span<float> destination, KernelPath path = KernelPath.Auto, int maxDegreeOfParallelism = -1) =>
-        Matrix<GiouOperator>(a, b, destination, path, maxDegreeOfParallelism);
+        Matrix<GiouOperator>(a, b, destination, path, maxDegreeOfParallelism, NonTemporalThresholdBytes);
 
     /// <summary>Computes the generalized IoU of every box of <paramref name="a"/> with every box of <paramref name="b"/>, into a new array.</summary>
     /// <param name="a">The N row boxes.</param>
@@ -145,7 +152,11 @@ public static partial class BoxKernels
         }
     }
 
-    private static unsafe void Matrix<TOp>(BoxColumns a, BoxColumns b, Span<float> destination, KernelPath path, int maxDegreeOfParallelism)
+    /// <summary>The matrix driver; tests pass a small <paramref name="nonTemporalThresholdBytes"/> to exercise the streaming-store rows.</summary>
+    internal static void IouMatrix(BoxColumns a, BoxColumns b, Span<float> destination, KernelPath path, int maxDegreeOfParallelism, long nonTemporalThresholdBytes) =>
+        Matrix<IouOperator>(a, b, destination, path, maxDegreeOfParallelism, nonTemporalThresholdBytes);
+
+    private static unsafe void Matrix<TOp>(BoxColumns a, BoxColumns b, Span<float> destination, KernelPath path, int maxDegreeOfParallelism, long nonTemporalThresholdBytes)
         where TOp : struct, IBoxPairOperator
     {
         a.ThrowIfRagged(nameof(a));
@@ -182,7 +193,7 @@ public static partial class BoxKernels
 
             fixed (float* ax1 = a.X1, ay1 = a.Y1, ax2 = a.X2, ay2 = a.Y2, bx1 = b.X1, by1 = b.Y1, bx2 = b.X2, by2 = b.Y2, ba = bArea, d = destination)
             {
-                var context = new MatrixContext(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, ba, d, m, resolved);
+                var context = new MatrixContext(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, ba, d, m, resolved, pairs * sizeof(float) >= nonTemporalThresholdBytes);
                 var cores = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
                 if (cores > 1 && n > 1 && pairs >= ParallelThreshold)
                 {
@@ -282,11 +293,17 @@ public static partial class BoxKernels
 
     /// <summary>Raw column pointers of one matrix call, so rows can be handed to worker threads (spans cannot be captured).</summary>
     private readonly unsafe struct MatrixContext(
-        float* ax1, float* ay1, float* ax2, float* ay2, float* bx1, float* by1, float* bx2, float* by2, float* bArea, float* destination, int m, KernelPath path)
+        float* ax1, float* ay1, float* ax2, float* ay2, float* bx1, float* by1, float* bx2, float* by2, float* bArea, float* destination, int m, KernelPath path, bool streaming)
     {
         public void Rows<TOp>(int start, int end)
             where TOp : struct, IBoxPairOperator
         {
+            if (streaming && m >= 32 && path is KernelPath.Vector512 or KernelPath.Vector256 && ((nint)destination & (sizeof(float) - 1)) == 0)
+            {
+                StreamingRows<TOp>(start, end);
+                return;
+            }
+
             for (var i = start; i < end; i++)
             {
                 var area = Area(ax1[i], ay1[i], ax2[i], ay2[i]);
@@ -306,6 +323,64 @@ public static partial class BoxKernels
                         RowScalar<TOp>(ax1[i], ay1[i], ax2[i], ay2[i], area, row, 0);
                         break;
                 }
+            }
+        }
+
+        /// <summary>
+        /// Rows written with aligned non-temporal stores: one unaligned vector covers the row's head up to the first 64-byte
+        /// boundary, aligned streaming stores cover the middle, and an overlapping unaligned vector covers the tail.
+        /// </summary>
+        private void StreamingRows<TOp>(int start, int end)
+            where TOp : struct, IBoxPairOperator
+        {
+            for (var i = start; i < end; i++)
+            {
+                var area = Area(ax1[i], ay1[i], ax2[i], ay2[i]);
+                var row = destination + ((long)i * m);
+                if (path == KernelPath.Vector512)
+                {
+                    Vector512<float> vx1 = Vector512.Create(ax1[i]), vy1 = Vector512.Create(ay1[i]), vx2 = Vector512.Create(ax2[i]), vy2 = Vector512.Create(ay2[i]), va = Vector512.Create(area);
+                    const int Width = 16;
+                    TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector512.Load(bx1), Vector512.Load(by1), Vector512.Load(bx2), Vector512.Load(by2), Vector512.Load(bArea)).Store(row);
+                    var j = (int)(((64 - ((nint)row & 63)) & 63) / sizeof(float));
+                    for (; j <= m - Width; j += Width)
+                    {
+                        TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector512.Load(bx1 + j), Vector512.Load(by1 + j), Vector512.Load(bx2 + j), Vector512.Load(by2 + j), Vector512.Load(bArea + j)).StoreAlignedNonTemporal(row + j);
+                    }
+
+                    if (j < m)
+                    {
+                        j = m - Width;
+                        TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector512.Load(bx1 + j), Vector512.Load(by1 + j), Vector512.Load(bx2 + j), Vector512.Load(by2 + j), Vector512.Load(bArea + j)).Store(row + j);
+                    }
+                }
+                else
+                {
+                    Vector256<float> vx1 = Vector256.Create(ax1[i]), vy1 = Vector256.Create(ay1[i]), vx2 = Vector256.Create(ax2[i]), vy2 = Vector256.Create(ay2[i]), va = Vector256.Create(area);
+                    const int Width = 8;
+                    TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector256.Load(bx1), Vector256.Load(by1), Vector256.Load(bx2), Vector256.Load(by2), Vector256.Load(bArea)).Store(row);
+                    var j = (int)(((32 - ((nint)row & 31)) & 31) / sizeof(float));
+                    for (; j <= m - Width; j += Width)
+                    {
+                        TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector256.Load(bx1 + j), Vector256.Load(by1 + j), Vector256.Load(bx2 + j), Vector256.Load(by2 + j), Vector256.Load(bArea + j)).StoreAlignedNonTemporal(row + j);
+                    }
+
+                    if (j < m)
+                    {
+                        j = m - Width;
+                        TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector256.Load(bx1 + j), Vector256.Load(by1 + j), Vector256.Load(bx2 + j), Vector256.Load(by2 + j), Vector256.Load(bArea + j)).Store(row + j);
+                    }
+                }
+            }
+
+            // Streaming stores are weakly ordered: fence them before the caller (or another thread) reads the matrix.
+            if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            {
+                System.Runtime.Intrinsics.X86.Sse.StoreFence();
+            }
+            else
+            {
+                Interlocked.MemoryBarrier();
             }
         }
 
