@@ -66,6 +66,12 @@ public sealed class SettlementMerkleTree
             hashes[i] = copy[i].ComputeHash();
         }
 
+        return FromLeafHashes(copy, hashes);
+    }
+
+    /// <summary>Builds the tree from precomputed leaf hashes (one per entry), sorting them as OpenZeppelin's tree does.</summary>
+    internal static SettlementMerkleTree FromLeafHashes(SettlementLeaf[] copy, byte[][] hashes)
+    {
         var order = Enumerable.Range(0, copy.Length).ToArray();
         Array.Sort(order, (a, b) => Compare(hashes[a], hashes[b]));
         var positionOfEntry = new int[copy.Length];
