@@ -24,7 +24,8 @@ internal interface IBoxPairOperator
 /// Intersection over union: <c>inter / (areaA + areaB − inter)</c>, 0 when the boxes do not overlap with positive area.
 /// </summary>
 /// <remarks>
-/// Widths are clamped at 0, and the result is 0 unless the intersection is positive, so degenerate boxes give 0, never NaN.
+/// The width of the intersection is clamped at 0 and the result is 0 unless the product with the (unclamped) height is
+/// positive, which needs both to be positive: one clamp instead of two, with the same values. Degenerate boxes give 0, never NaN.
 /// Rounded subtraction and multiplication are monotone, so <c>inter ≤ min(areaA, areaB)</c> and the result lies in [0, 1];
 /// a box against itself gives exactly 1. Uses the native min/max instructions: inputs are finite, and the sign of a zero
 /// width never reaches the result.
@@ -35,7 +36,7 @@ internal readonly struct IouOperator : IBoxPairOperator
     public static float Invoke(float ax1, float ay1, float ax2, float ay2, float aArea, float bx1, float by1, float bx2, float by2, float bArea)
     {
         var iw = MathF.Max(MathF.Min(ax2, bx2) - MathF.Max(ax1, bx1), 0f);
-        var ih = MathF.Max(MathF.Min(ay2, by2) - MathF.Max(ay1, by1), 0f);
+        var ih = MathF.Min(ay2, by2) - MathF.Max(ay1, by1);
         var inter = iw * ih;
         var union = (aArea + bArea) - inter;
         return inter > 0f ? inter / union : 0f;
@@ -46,7 +47,7 @@ internal readonly struct IouOperator : IBoxPairOperator
     {
         var zero = Vector128<float>.Zero;
         var iw = Vector128.MaxNative(Vector128.MinNative(ax2, bx2) - Vector128.MaxNative(ax1, bx1), zero);
-        var ih = Vector128.MaxNative(Vector128.MinNative(ay2, by2) - Vector128.MaxNative(ay1, by1), zero);
+        var ih = Vector128.MinNative(ay2, by2) - Vector128.MaxNative(ay1, by1);
         var inter = iw * ih;
         var union = (aArea + bArea) - inter;
         return Vector128.ConditionalSelect(Vector128.GreaterThan(inter, zero), inter / union, zero);
@@ -57,7 +58,7 @@ internal readonly struct IouOperator : IBoxPairOperator
     {
         var zero = Vector256<float>.Zero;
         var iw = Vector256.MaxNative(Vector256.MinNative(ax2, bx2) - Vector256.MaxNative(ax1, bx1), zero);
-        var ih = Vector256.MaxNative(Vector256.MinNative(ay2, by2) - Vector256.MaxNative(ay1, by1), zero);
+        var ih = Vector256.MinNative(ay2, by2) - Vector256.MaxNative(ay1, by1);
         var inter = iw * ih;
         var union = (aArea + bArea) - inter;
         return Vector256.ConditionalSelect(Vector256.GreaterThan(inter, zero), inter / union, zero);
@@ -68,7 +69,7 @@ internal readonly struct IouOperator : IBoxPairOperator
     {
         var zero = Vector512<float>.Zero;
         var iw = Vector512.MaxNative(Vector512.MinNative(ax2, bx2) - Vector512.MaxNative(ax1, bx1), zero);
-        var ih = Vector512.MaxNative(Vector512.MinNative(ay2, by2) - Vector512.MaxNative(ay1, by1), zero);
+        var ih = Vector512.MinNative(ay2, by2) - Vector512.MaxNative(ay1, by1);
         var inter = iw * ih;
         var union = (aArea + bArea) - inter;
         return Vector512.ConditionalSelect(Vector512.GreaterThan(inter, zero), inter / union, zero);
