@@ -93,6 +93,7 @@ internal static class DawidSkeneEngine
         }
 
         var table = new double[tableLength];
+        var linearTable = new double[tableLength];
         var logPriors = new double[k];
         var skills = oneCoin ? new double[workerCount] : null;
         var trace = new List<double>();
@@ -103,6 +104,7 @@ internal static class DawidSkeneEngine
         {
             cancellationToken.ThrowIfCancellationRequested();
             UpdateParameters(oneCoin, options, k, stats, priorStats, table, logPriors, skills, path);
+            ConsensusKernels.ExpNonPositiveRows(table, linearTable);
             for (var b = 0; b < blocks.Count; b++)
             {
                 Array.Clear(blockStats[b]);
@@ -114,7 +116,7 @@ internal static class DawidSkeneEngine
                 var first = blocks.Starts[b];
                 var end = blocks.Starts[b + 1];
                 blockLogLikelihood[b] = ConsensusKernels.DawidSkeneStepUnchecked(
-                    codes, offsets.AsSpan(first, end - first + 1), table, logPriors, goldLabels is null ? default : goldLabels.AsSpan(first, end - first), k, default, blockStats[b], blockPriorStats[b], path);
+                    codes, offsets.AsSpan(first, end - first + 1), table, linearTable, logPriors, goldLabels is null ? default : goldLabels.AsSpan(first, end - first), k, default, blockStats[b], blockPriorStats[b], path);
             });
 
             // Fixed-order reduction into block 0: identical whatever the thread count.
@@ -149,6 +151,7 @@ internal static class DawidSkeneEngine
                 codes,
                 offsets.AsSpan(first, end - first + 1),
                 table,
+                linearTable,
                 logPriors,
                 goldLabels is null ? default : goldLabels.AsSpan(first, end - first),
                 k,

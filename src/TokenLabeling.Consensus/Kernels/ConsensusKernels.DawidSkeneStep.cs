@@ -90,30 +90,73 @@ public static partial class ConsensusKernels
         }
 
         return DawidSkeneStepUnchecked(
-            labelCodes, taskOffsets, logLikelihoodRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics, ResolveRowPath(path, classCount, sizeof(double)));
+            labelCodes, taskOffsets, logLikelihoodRows, default, logPriors, gold, classCount, posteriors, statistics, priorStatistics, ResolveRowPath(path, classCount, sizeof(double)));
     }
 
     /// <summary>The dispatch of <see cref="DawidSkeneStep"/> after validation (used by the aggregators, which validate once per run).</summary>
+    /// <param name="linearRows">Empty, or <c>exp(logLikelihoodRows)</c> computed once by the caller (the aggregators do it once per iteration
+    /// instead of once per block); computed here when the single-register path needs it and it is empty.</param>
     internal static double DawidSkeneStepUnchecked(
         ReadOnlySpan<int> labelCodes,
         ReadOnlySpan<int> taskOffsets,
         ReadOnlySpan<double> logLikelihoodRows,
+        ReadOnlySpan<double> linearRows,
         ReadOnlySpan<double> logPriors,
         ReadOnlySpan<int> gold,
         int classCount,
         Span<double> posteriors,
         Span<double> statistics,
         Span<double> priorStatistics,
-        KernelPath resolved) => resolved switch
+        KernelPath resolved)
+    {
+        if (resolved != KernelPath.Scalar && classCount == LaneCount(resolved, sizeof(double)) && linearRows.IsEmpty)
+        {
+            linearRows = ExpRows(logLikelihoodRows);
+        }
+
+        return resolved switch
         {
             KernelPath.Vector512 => StepVector<Vector512DoubleOperator, Vector512<double>>(
-                labelCodes, taskOffsets, logLikelihoodRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics),
+                labelCodes, taskOffsets, logLikelihoodRows, linearRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics),
             KernelPath.Vector256 => StepVector<Vector256DoubleOperator, Vector256<double>>(
-                labelCodes, taskOffsets, logLikelihoodRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics),
+                labelCodes, taskOffsets, logLikelihoodRows, linearRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics),
             KernelPath.Vector128 => StepVector<Vector128DoubleOperator, Vector128<double>>(
-                labelCodes, taskOffsets, logLikelihoodRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics),
+                labelCodes, taskOffsets, logLikelihoodRows, linearRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics),
             _ => DawidSkeneStepScalar(labelCodes, taskOffsets, logLikelihoodRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics),
         };
+    }
+
+    /// <summary>Writes <c>exp</c> of log-probabilities that are all ≤ 0 (the aggregators' tables), vectorized when possible.</summary>
+    internal static void ExpNonPositiveRows(ReadOnlySpan<double> logRows, Span<double> linear)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var src = ref MemoryMarshal.GetReference(logRows);
+            ref var dst = ref MemoryMarshal.GetReference(linear);
+            for (; i <= logRows.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                Vector256DoubleOperator.ExpNonPositive(Vector256.LoadUnsafe(ref Unsafe.Add(ref src, i))).StoreUnsafe(ref Unsafe.Add(ref dst, i));
+            }
+        }
+
+        for (; i < logRows.Length; i++)
+        {
+            linear[i] = Math.Exp(logRows[i]);
+        }
+    }
+
+    /// <summary>Returns <c>exp</c> of every log-probability (−∞ gives 0).</summary>
+    internal static double[] ExpRows(ReadOnlySpan<double> logRows)
+    {
+        var linear = new double[logRows.Length];
+        for (var i = 0; i < linear.Length; i++)
+        {
+            linear[i] = Math.Exp(logRows[i]);
+        }
+
+        return linear;
+    }
 
     /// <summary>The scalar reference of <see cref="DawidSkeneStep"/>: plain loops, <see cref="Math.Exp"/> and <see cref="Math.Log"/> per task.</summary>
     internal static double DawidSkeneStepScalar(
@@ -212,12 +255,18 @@ public static partial class ConsensusKernels
         }
     }
 
-    /// <summary>Vector body: lanes run across classes. K equal to the lane count keeps a whole task in registers.</summary>
+    /// <summary>
+    /// Vector body: lanes run across classes. With K equal to the lane count a whole task stays in one register, and the posterior is
+    /// computed in the linear domain: <c>prior ⊙ Π θ_i</c> with θ = exp(log rows) taken once per call, so no task needs an exp or a max.
+    /// A task whose product would come near the bottom of the double range (many unlikely labels) is recomputed in log space, so
+    /// the result is the log-space result up to rounding in every case.
+    /// </summary>
     [SkipLocalsInit]
     private static double StepVector<TOp, TVector>(
         ReadOnlySpan<int> labelCodes,
         ReadOnlySpan<int> taskOffsets,
         ReadOnlySpan<double> logLikelihoodRows,
+        ReadOnlySpan<double> linearRows,
         ReadOnlySpan<double> logPriors,
         ReadOnlySpan<int> gold,
         int classCount,
@@ -232,19 +281,31 @@ public static partial class ConsensusKernels
             return StepVectorRows<TOp, TVector>(labelCodes, taskOffsets, logLikelihoodRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics);
         }
 
+        // A task's sum s is used in the linear domain when it lies in [2^-500, 2^500]; the running product of the sums is flushed to
+        // the log whenever it leaves that range, so product · s stays within [2^-1000, 2^1000]: never subnormal, never infinite.
+        const double Low = 3.0549363634996047e-151; // 2^-500
+        const double High = 3.273390607896142e150; // 2^500
         var k = classCount;
         ref var codeRef = ref MemoryMarshal.GetReference(labelCodes);
         ref var rowRef = ref MemoryMarshal.GetReference(logLikelihoodRows);
+        ref var linRef = ref MemoryMarshal.GetReference(linearRows);
         ref var postRef = ref MemoryMarshal.GetReference(posteriors);
         ref var statRef = ref MemoryMarshal.GetReference(statistics);
         var writePosteriors = !posteriors.IsEmpty;
         var accumulate = !statistics.IsEmpty;
         var hasGold = !gold.IsEmpty;
-        var prior = TOp.Load(ref MemoryMarshal.GetReference(logPriors));
+        var logPrior = TOp.Load(ref MemoryMarshal.GetReference(logPriors));
+        var prior = TOp.Create(0);
+        Span<double> priorLanes = stackalloc double[TOp.Count];
+        for (var c = 0; c < k; c++)
+        {
+            priorLanes[c] = Math.Exp(logPriors[c]);
+        }
+
+        prior = TOp.Load(ref MemoryMarshal.GetReference(priorLanes));
         var priorSum = TOp.Create(0);
 
-        // LL = Σ (max_t + log s_t) with s_t in [1, K]: the logs are taken of a running product, flushed before it could overflow,
-        // which saves a scalar log per task.
+        // LL = Σ log s_t: the logs are taken of a running product of the s_t, which saves a scalar log per task.
         var maxSum = 0.0;
         var logSum = 0.0;
         var product = 1.0;
@@ -254,31 +315,46 @@ public static partial class ConsensusKernels
         {
             var start = next;
             next = taskOffsets[t + 1];
+            var g = hasGold ? gold[t] : -1;
+            TVector posterior;
             var acc = prior;
             for (var i = start; i < next; i++)
             {
-                acc = TOp.Add(acc, TOp.Load(ref Unsafe.Add(ref rowRef, Unsafe.Add(ref codeRef, i) * k)));
+                acc = TOp.Multiply(acc, TOp.Load(ref Unsafe.Add(ref linRef, Unsafe.Add(ref codeRef, i) * k)));
             }
 
-            TVector posterior;
-            var g = hasGold ? gold[t] : -1;
-            if (g >= 0)
+            var s = TOp.Sum(acc);
+            if (g < 0 && s >= Low && s <= High)
             {
-                maxSum += TOp.GetElement(acc, g);
-                posterior = TOp.UnitVector(g);
-            }
-            else
-            {
-                var max = TOp.MaxAcross(acc);
-                var e = TOp.Exp(TOp.Subtract(acc, TOp.Create(max)));
-                var s = TOp.Sum(e);
-                posterior = TOp.Multiply(e, TOp.Create(1.0 / s));
-                maxSum += max;
+                posterior = TOp.Multiply(acc, TOp.Create(1.0 / s));
                 product *= s;
-                if (product > 1e250)
+                if (product < Low || product > High)
                 {
                     logSum += Math.Log(product);
                     product = 1;
+                }
+            }
+            else
+            {
+                // Gold task, or a product too small for the linear domain: the log-space computation.
+                var logAcc = logPrior;
+                for (var i = start; i < next; i++)
+                {
+                    logAcc = TOp.Add(logAcc, TOp.Load(ref Unsafe.Add(ref rowRef, Unsafe.Add(ref codeRef, i) * k)));
+                }
+
+                if (g >= 0)
+                {
+                    maxSum += TOp.GetElement(logAcc, g);
+                    posterior = TOp.UnitVector(g);
+                }
+                else
+                {
+                    var max = TOp.MaxAcross(logAcc);
+                    var e = TOp.ExpNonPositive(TOp.Subtract(logAcc, TOp.Create(max)));
+                    var sum = TOp.Sum(e);
+                    posterior = TOp.Multiply(e, TOp.Create(1.0 / sum));
+                    maxSum += max + Math.Log(sum);
                 }
             }
 
@@ -370,7 +446,7 @@ public static partial class ConsensusKernels
                 var sumVector = TOp.Create(0);
                 for (c = 0; c < vectorEnd; c += lanes)
                 {
-                    var e = TOp.Exp(TOp.Subtract(TOp.Load(ref Unsafe.Add(ref aRef, c)), shift));
+                    var e = TOp.ExpNonPositive(TOp.Subtract(TOp.Load(ref Unsafe.Add(ref aRef, c)), shift));
                     TOp.Store(e, ref Unsafe.Add(ref aRef, c));
                     sumVector = TOp.Add(sumVector, e);
                 }

@@ -102,6 +102,36 @@ public sealed class ConsensusKernelsTests
 
     [Theory]
     [MemberData(nameof(PathsAndClassCounts))]
+    public void DawidSkeneStep_TasksWithManyUnlikelyLabels_MatchScalar(KernelPath path, int k)
+    {
+        // 0..400 labels per task with probabilities down to 1e-12: products far below the double range must take the log-space route.
+        var rng = new Random(k);
+        var offsets = new int[41];
+        var codes = new List<int>();
+        for (var t = 0; t < 40; t++)
+        {
+            var n = t * 10;
+            for (var i = 0; i < n; i++)
+            {
+                codes.Add(rng.Next(5 * k));
+            }
+
+            offsets[t + 1] = codes.Count;
+        }
+
+        var rows = Enumerable.Range(0, 5 * k * k).Select(_ => -rng.NextDouble() * 27.6).ToArray();
+        var logPriors = Enumerable.Repeat(-Math.Log(k), k).ToArray();
+        var expectedPost = new double[40 * k];
+        var actualPost = new double[40 * k];
+        var expectedLl = ConsensusKernels.DawidSkeneStep(codes.ToArray(), offsets, rows, logPriors, default, k, expectedPost, default, default, KernelPath.Scalar);
+        var actualLl = ConsensusKernels.DawidSkeneStep(codes.ToArray(), offsets, rows, logPriors, default, k, actualPost, default, default, path);
+        Tolerance.Equal(expectedLl, actualLl, 1e-12, 1e-9, "log-likelihood");
+        Tolerance.Equal(expectedPost, actualPost, 1e-9, 1e-14);
+        Assert.DoesNotContain(actualPost, double.IsNaN);
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndClassCounts))]
     public void DawidSkeneStep_WithoutOutputs_ReturnsTheSameLogLikelihood(KernelPath path, int k)
     {
         var (workers, labels, offsets) = RandomTasks(257, k, 6, seed: 3);
