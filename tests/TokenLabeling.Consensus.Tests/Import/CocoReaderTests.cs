@@ -34,6 +34,19 @@ public sealed class CocoReaderTests
     }
 
     [Fact]
+    public void Triangle_And_UnionOfPolygons_HandComputed()
+    {
+        // Triangle (0,0) (4,0) (0,4): centre (x + 0.5, y + 0.5) is inside when x + y < 3 (x + y = 3 lies on the edge, excluded).
+        var triangle = PolygonRasterizer.Fill([[0, 0, 4, 0, 0, 4]], 4, 4);
+        Assert.Equal(Mask("###.", "##..", "#...", "....").Words.ToArray(), triangle.Words.ToArray());
+
+        // Two separate unit squares on a 70-pixel-wide row (crossing a word boundary): pixels 1 and 65.
+        var two = PolygonRasterizer.Fill([[1, 0, 2, 0, 2, 1, 1, 1], [65, 0, 66, 0, 66, 1, 65, 1]], 70, 1);
+        Assert.Equal([1UL << 1, 1UL << 1], two.Words.ToArray());
+        Assert.Throws<ArgumentException>(() => PolygonRasterizer.Fill([[0, 0, 1, 1]], 4, 4));
+    }
+
+    [Fact]
     public void UncompressedRle_IsColumnMajor()
     {
         // counts [3, 3, 6] on 3 rows × 4 columns: column 0 unset, column 1 set, columns 2–3 unset.
