@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Numerics.Tensors;
+
 namespace TokenLabeling.Consensus.Models;
 
 /// <summary>Options of <see cref="Glad"/>.</summary>
@@ -104,6 +106,12 @@ public sealed class Glad : ILabelAggregator
         var logPriors = new double[k];
         var posteriors = new double[taskCount * k];
         var correct = new double[n];
+        var tasks = annotations.Tasks;
+
+        // Per-label buffers, so that the transcendental functions run as whole-span (vectorized) operations.
+        var x = new double[n];
+        var sigma = new double[n];
+        var logRight = new double[n];
         var gradient = new double[Math.Max(workerCount, taskCount)];
         var curvature = new double[gradient.Length];
         var trace = new List<double>();
@@ -121,6 +129,9 @@ public sealed class Glad : ILabelAggregator
                 logPriors[c] = Math.Log(Math.Max(priors[c], ModelMath.ProbabilityFloor));
             }
 
+            Products(tasks, workers, alpha, beta, x);
+            TensorPrimitives.Sigmoid(x, sigma);
+            TensorPrimitives.Log(sigma, logRight);
             var objective = 0.0;
             for (var t = 0; t < taskCount; t++)
             {
@@ -129,11 +140,10 @@ public sealed class Glad : ILabelAggregator
                 var baseline = 0.0;
                 for (var i = offsets[t]; i < offsets[t + 1]; i++)
                 {
-                    var x = alpha[workers[i]] * beta[t];
-                    var logRight = -ModelMath.Softplus(-x);
-                    var logWrong = -ModelMath.Softplus(x) - logOthers;
+                    // log(1 - σ(x)) = log σ(x) - x, exactly, so one logarithm per label serves both outcomes.
+                    var logWrong = logRight[i] - x[i] - logOthers;
                     baseline += logWrong;
-                    row[labels[i]] += logRight - logWrong;
+                    row[labels[i]] += logRight[i] - logWrong;
                 }
 
                 if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
@@ -187,8 +197,17 @@ public sealed class Glad : ILabelAggregator
 
             for (var sweep = 0; sweep < o.NewtonSweeps; sweep++)
             {
-                UpdateAbilities(annotations, alpha, beta, correct, gradient, curvature);
-                UpdateEasiness(annotations, alpha, beta, logBeta, correct);
+                // σ(αβ) from the E-step is still current for the first ability update.
+                if (sweep > 0)
+                {
+                    Products(tasks, workers, alpha, beta, x);
+                    TensorPrimitives.Sigmoid(x, sigma);
+                }
+
+                UpdateAbilities(annotations, alpha, beta, sigma, correct, gradient, curvature);
+                Products(tasks, workers, alpha, beta, x);
+                TensorPrimitives.Sigmoid(x, sigma);
+                UpdateEasiness(annotations, beta, logBeta, x, sigma, correct);
             }
         }
 
@@ -231,7 +250,7 @@ public sealed class Glad : ILabelAggregator
     }
 
     // d/dα Σ [q log σ(αβ) + (1 - q) log(1 - σ(αβ))] = Σ (q - σ) β; d²/dα² = -Σ σ(1 - σ) β². Both exact, so Newton ascends.
-    private void UpdateAbilities(AnnotationSet set, Span<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<double> correct, Span<double> gradient, Span<double> curvature)
+    private void UpdateAbilities(AnnotationSet set, Span<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<double> sigma, ReadOnlySpan<double> correct, Span<double> gradient, Span<double> curvature)
     {
         var offsets = set.TaskOffsets;
         var workers = set.Workers;
@@ -246,7 +265,7 @@ public sealed class Glad : ILabelAggregator
             for (var i = offsets[t]; i < offsets[t + 1]; i++)
             {
                 var worker = workers[i];
-                var s = ModelMath.Sigmoid(alpha[worker] * b);
+                var s = sigma[i];
                 g[worker] += (correct[i] - s) * b;
                 h[worker] += s * (1 - s) * b * b;
             }
@@ -262,10 +281,9 @@ public sealed class Glad : ILabelAggregator
 
     // With x = α e^b: d/db = Σ (q - σ) x. The exact second derivative can be positive, so the step uses the Gauss-Newton
     // curvature Σ σ(1 - σ) x² plus the prior's, which keeps every step an ascent direction.
-    private void UpdateEasiness(AnnotationSet set, ReadOnlySpan<double> alpha, Span<double> beta, Span<double> logBeta, ReadOnlySpan<double> correct)
+    private void UpdateEasiness(AnnotationSet set, Span<double> beta, Span<double> logBeta, ReadOnlySpan<double> products, ReadOnlySpan<double> sigma, ReadOnlySpan<double> correct)
     {
         var offsets = set.TaskOffsets;
-        var workers = set.Workers;
         var inverseVariance = 1.0 / Options.LogEasinessPriorVariance;
         for (var t = 0; t < beta.Length; t++)
         {
@@ -273,8 +291,8 @@ public sealed class Glad : ILabelAggregator
             var h = 0.0;
             for (var i = offsets[t]; i < offsets[t + 1]; i++)
             {
-                var x = alpha[workers[i]] * beta[t];
-                var s = ModelMath.Sigmoid(x);
+                var x = products[i];
+                var s = sigma[i];
                 g += (correct[i] - s) * x;
                 h += s * (1 - s) * x * x;
             }
@@ -284,6 +302,17 @@ public sealed class Glad : ILabelAggregator
             beta[t] = Math.Exp(logBeta[t]);
         }
     }
+
+    // x_i = α(worker of label i) · β(task of label i), kept inside ±700 so that σ(x) and log σ(x) stay finite.
+    private static void Products(ReadOnlySpan<int> tasks, ReadOnlySpan<int> workers, ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, Span<double> x)
+    {
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = Math.Clamp(alpha[workers[i]] * beta[tasks[i]], -MaxProduct, MaxProduct);
+        }
+    }
+
+    private const double MaxProduct = 700;
 
     // Newton steps are capped so that one bad curvature estimate cannot throw a parameter far away.
     private const double MaxStep = 2.0;

@@ -115,6 +115,9 @@ public sealed class Mace : ILabelAggregator
         priors.AsSpan().Fill(1.0 / k);
         var logPriors = new double[k];
         var knowing = new double[workerCount];
+        var randomTerm = new double[workerCount * k];
+        var knowingShare = new double[workerCount * k];
+        var knowingGain = new double[workerCount * k];
         var counts = new double[workerCount];
         var spamCounts = new double[workerCount * k];
         var trace = new List<double>();
@@ -130,6 +133,19 @@ public sealed class Mace : ILabelAggregator
                 logPriors[c] = Math.Log(Math.Max(priors[c], ModelMath.ProbabilityFloor));
             }
 
+            // The label terms depend only on (worker, answered class): tabulate them once per iteration, W × K logarithms,
+            // instead of two logarithms per label.
+            for (var w = 0; w < workerCount; w++)
+            {
+                for (var l = 0; l < k; l++)
+                {
+                    var random = randomWeight[w] * spam[(w * k) + l];
+                    var logRandom = Math.Log(Math.Max(random, ModelMath.ProbabilityFloor));
+                    randomTerm[(w * k) + l] = logRandom;
+                    knowingGain[(w * k) + l] = Math.Log(competence[w] + random) - logRandom;
+                }
+            }
+
             // E-step over tasks: log p(c | labels) = log π_c + Σ log((1-θ)ξ(l)) + Σ_{labels equal to c} [log(θ + (1-θ)ξ(l)) - log((1-θ)ξ(l))].
             var objective = 0.0;
             for (var t = 0; t < taskCount; t++)
@@ -139,11 +155,9 @@ public sealed class Mace : ILabelAggregator
                 var baseline = 0.0;
                 for (var i = offsets[t]; i < offsets[t + 1]; i++)
                 {
-                    var w = workers[i];
-                    var random = randomWeight[w] * spam[(w * k) + labels[i]];
-                    var logRandom = Math.Log(Math.Max(random, ModelMath.ProbabilityFloor));
-                    baseline += logRandom;
-                    row[labels[i]] += Math.Log(competence[w] + random) - logRandom;
+                    var cell = (workers[i] * k) + labels[i];
+                    baseline += randomTerm[cell];
+                    row[labels[i]] += knowingGain[cell];
                 }
 
                 if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
@@ -180,6 +194,14 @@ public sealed class Mace : ILabelAggregator
             }
 
             // M-step from expected counts: a label equal to the true class was given knowingly with probability θ / (θ + (1-θ)ξ(l)).
+            for (var w = 0; w < workerCount; w++)
+            {
+                for (var l = 0; l < k; l++)
+                {
+                    knowingShare[(w * k) + l] = competence[w] / (competence[w] + (randomWeight[w] * spam[(w * k) + l]));
+                }
+            }
+
             knowing.AsSpan().Clear();
             counts.AsSpan().Clear();
             spamCounts.AsSpan().Clear();
@@ -190,8 +212,7 @@ public sealed class Mace : ILabelAggregator
                     var w = workers[i];
                     var l = labels[i];
                     var q = posteriors[(t * k) + l];
-                    var random = randomWeight[w] * spam[(w * k) + l];
-                    var knew = q * competence[w] / (competence[w] + random);
+                    var knew = q * knowingShare[(w * k) + l];
                     knowing[w] += knew;
                     counts[w]++;
                     spamCounts[(w * k) + l] += 1 - knew;
