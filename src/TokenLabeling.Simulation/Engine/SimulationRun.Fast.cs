@@ -1,37 +1,49 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TokenLabeling.Simulation.Scenarios;
 
 namespace TokenLabeling.Simulation.Engine;
 
 internal sealed partial class SimulationRun
 {
-    /// <summary>One round on the fast path: per item, votes counted on the stack, plurality (lowest class wins a tie), settlement inline.</summary>
+    /// <summary>One round on the fast path: per item, votes counted in two registers (8 bits per class), plurality (lowest class wins a tie), settlement inline.</summary>
     [SkipLocalsInit]
     private void RunRoundFast()
     {
         Span<int> workers = stackalloc int[64];
         Span<int> labels = stackalloc int[64];
-        Span<int> votes = stackalloc int[16];
-        votes = votes[.._k];
         var tasks = _scenario.TasksPerRound;
+        var k = _k;
         for (var t = 0; t < tasks; t++)
         {
             var count = GenerateItem(t, workers, labels, out var truth);
-            votes.Clear();
+
+            // Votes packed 4 bits per class would overflow at 16 labels; 8 bits per class in two words covers 64 labels and 16 classes.
+            ulong low = 0, high = 0;
             for (var i = 0; i < count; i++)
             {
-                votes[labels[i]]++;
+                var shift = labels[i] << 3;
+                var one = 1UL << (shift & 63);
+                if (shift < 64)
+                {
+                    low += one;
+                }
+                else
+                {
+                    high += one;
+                }
             }
 
             var consensus = -1;
             var top = 0;
-            for (var c = 0; c < votes.Length; c++)
+            for (var c = 0; c < k; c++)
             {
-                if (votes[c] > top)
+                var v = (int)(((c < 8 ? low : high) >> ((c & 7) << 3)) & 0xFF);
+                if (v > top)
                 {
-                    top = votes[c];
+                    top = v;
                     consensus = c;
                 }
             }
@@ -40,6 +52,9 @@ internal sealed partial class SimulationRun
         }
     }
 
+    /// <summary>Settles one item in place. The order matches the ledger path: flat fees, then slashes capped at the balance, then credits;
+    /// since an item's workers are distinct, slashing one worker and crediting another commute, so one pass does both unless the
+    /// slashed pool is shared among the coherent labels (then a second pass pays the shares).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SettleItemFast(ReadOnlySpan<int> workers, ReadOnlySpan<int> labels, int truth, int consensus, int coherent)
     {
@@ -50,58 +65,40 @@ internal sealed partial class SimulationRun
         }
 
         var correct = consensus == truth;
-        var accepted = (double)coherent / count >= _policy.ReviewThreshold;
-        if (correct)
-        {
-            _flows.CorrectAll++;
-        }
-
+        var accepted = coherent >= _minCoherentToAccept[count];
+        _flows.CorrectAll += correct ? 1 : 0;
         if (accepted)
         {
             _flows.Accepted++;
-            if (correct)
-            {
-                _flows.CorrectAccepted++;
-            }
+            _flows.CorrectAccepted += correct ? 1 : 0;
         }
 
-        var balance = _balance;
-        var earned = _earned;
+        ref var balance = ref MemoryMarshal.GetArrayDataReference(_balance);
+        ref var earned = ref MemoryMarshal.GetArrayDataReference(_earned);
+        ref var counts = ref MemoryMarshal.GetArrayDataReference(_labelCounts);
         var fee = _policy.FlatFeePerLabel;
-        for (var i = 0; i < count; i++)
-        {
-            var w = workers[i];
-            _labelCount[w]++;
-            if (labels[i] == consensus)
-            {
-                _coherentCount[w]++;
-            }
-
-            balance[w] += fee;
-            earned[w] += fee;
-        }
-
-        _flows.RequesterPaid += fee * count;
-        _requesterPaid += fee * count;
-        if (!accepted && !_policy.SettleReviewedItems)
-        {
-            return;
-        }
-
-        // Slashes first (capped at the balance), then rewards, then the slashed pool to its recipient.
-        long pool = 0;
-        if (_slashPerLabel > 0)
+        if (fee != 0)
         {
             for (var i = 0; i < count; i++)
             {
-                if (labels[i] != consensus)
-                {
-                    var w = workers[i];
-                    var s = Math.Min(_slashPerLabel, balance[w]);
-                    balance[w] -= s;
-                    pool += s;
-                }
+                var w = workers[i];
+                Unsafe.Add(ref balance, w) += fee;
+                Unsafe.Add(ref earned, w) += fee;
             }
+
+            _flows.RequesterPaid += fee * count;
+            _requesterPaid += fee * count;
+        }
+
+        var settle = accepted || _policy.SettleReviewedItems;
+        if (!settle)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Unsafe.Add(ref counts, workers[i]) += OneLabel + (labels[i] == consensus ? 1 : 0);
+            }
+
+            return;
         }
 
         long perCoherent = _policy.MintPerCoherentLabel;
@@ -124,46 +121,67 @@ internal sealed partial class SimulationRun
             _requesterPaid += pot;
         }
 
-        if (pool > 0)
+        var slash = _slashPerLabel;
+        var shareSlashes = slash > 0 && coherent > 0 && _policy.SlashRecipient == SlashRecipient.CoherentPeers;
+        long pool = 0;
+        for (var i = 0; i < count; i++)
         {
-            _flows.Slashed += pool;
-            switch (_policy.SlashRecipient)
-            {
-                case SlashRecipient.CoherentPeers when coherent > 0:
-                    var share = pool / coherent;
-                    perCoherent += share;
-                    _flows.ToPeers += share * coherent;
-                    _flows.ToTreasury += pool - (share * coherent);
-                    _treasury += pool - (share * coherent);
-                    break;
-                case SlashRecipient.CoherentPeers:
-                case SlashRecipient.Treasury:
-                    _flows.ToTreasury += pool;
-                    _treasury += pool;
-                    break;
-                case SlashRecipient.Burn:
-                    _flows.Burned += pool;
-                    _burned += pool;
-                    break;
-                default:
-                    _flows.ToRequester += pool;
-                    _flows.RequesterPaid -= pool;
-                    _requesterPaid -= pool;
-                    break;
-            }
+            // Branch-free: a coherent label is credited, an incoherent one slashed (capped at the balance).
+            var w = workers[i];
+            ref var b = ref Unsafe.Add(ref balance, w);
+            var isCoherent = labels[i] == consensus ? 1L : 0L;
+            Unsafe.Add(ref counts, w) += OneLabel + isCoherent;
+            var credit = perCoherent * isCoherent;
+            var s = Math.Min(slash, b) * (1 - isCoherent);
+            b += credit - s;
+            Unsafe.Add(ref earned, w) += credit;
+            pool += s;
         }
 
-        if (perCoherent != 0)
+        if (pool == 0)
         {
-            for (var i = 0; i < count; i++)
+            return;
+        }
+
+        _flows.Slashed += pool;
+        if (shareSlashes)
+        {
+            var share = pool / coherent;
+            _flows.ToPeers += share * coherent;
+            _flows.ToTreasury += pool - (share * coherent);
+            _treasury += pool - (share * coherent);
+            if (share != 0)
             {
-                if (labels[i] == consensus)
+                for (var i = 0; i < count; i++)
                 {
-                    var w = workers[i];
-                    balance[w] += perCoherent;
-                    earned[w] += perCoherent;
+                    if (labels[i] == consensus)
+                    {
+                        var w = workers[i];
+                        Unsafe.Add(ref balance, w) += share;
+                        Unsafe.Add(ref earned, w) += share;
+                    }
                 }
             }
+
+            return;
+        }
+
+        switch (_policy.SlashRecipient)
+        {
+            case SlashRecipient.CoherentPeers:
+            case SlashRecipient.Treasury:
+                _flows.ToTreasury += pool;
+                _treasury += pool;
+                break;
+            case SlashRecipient.Burn:
+                _flows.Burned += pool;
+                _burned += pool;
+                break;
+            default:
+                _flows.ToRequester += pool;
+                _flows.RequesterPaid -= pool;
+                _requesterPaid -= pool;
+                break;
         }
     }
 }

@@ -53,10 +53,10 @@ internal sealed partial class SimulationRun
         var incoherentWorkers = new List<int>();
         for (var i = 0; i < workers.Length; i++)
         {
-            _labelCount[workers[i]]++;
+            _labelCounts[workers[i]] += OneLabel;
             if (consensus >= 0 && labels[i] == consensus)
             {
-                _coherentCount[workers[i]]++;
+                _labelCounts[workers[i]]++;
                 coherentWorkers.Add(workers[i]);
             }
             else

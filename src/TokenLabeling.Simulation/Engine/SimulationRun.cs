@@ -30,6 +30,9 @@ internal sealed partial class SimulationRun
     private const ulong AdaptStreamTag = 0xADA9_0000_0000_0003UL;
     private const ulong SkillStreamTag = 0x5C11_0000_0000_0004UL;
 
+    /// <summary>The count added per label event: one label (high half) plus one if coherent (low half).</summary>
+    internal const long OneLabel = 1L << 32;
+
     private readonly Scenario _scenario;
     private readonly IncentivePolicy _policy;
     private readonly ulong _seed;
@@ -46,6 +49,9 @@ internal sealed partial class SimulationRun
     private readonly bool _stakeWeighted;
     private readonly bool _labelsVisible;
 
+    // Smallest coherent count that meets the review threshold, per label count (the same double comparison as the ledger path).
+    private readonly int[] _minCoherentToAccept;
+
     // Per worker, for the whole run.
     private readonly Strategy[] _strategy;
     private readonly double[] _skillExcess;
@@ -60,8 +66,8 @@ internal sealed partial class SimulationRun
     // Per worker, per round.
     private readonly byte[] _behaviour;
     private readonly long[] _roundStartBalance;
-    private readonly int[] _labelCount;
-    private readonly int[] _coherentCount;
+    // Labels given (high 32 bits) and coherent labels (low 32 bits) per worker this round: one add per label event.
+    private readonly long[] _labelCounts;
     private readonly int[] _eligible;
     private readonly long[] _cumulativeWeight;
     private readonly long[] _scratch;
@@ -95,6 +101,17 @@ internal sealed partial class SimulationRun
         _difficultySpread = scenario.DifficultySpread;
         _stakeWeighted = scenario.StakeWeightedAssignment;
         _labelsVisible = !scenario.CommitReveal;
+        _minCoherentToAccept = new int[65];
+        for (var count = 1; count <= 64; count++)
+        {
+            var c = 0;
+            while (c <= count && (double)c / count < _policy.ReviewThreshold)
+            {
+                c++;
+            }
+
+            _minCoherentToAccept[count] = c;
+        }
         (_priorCdf, _uniformPrior, _majorityClass) = BuildPrior(scenario);
 
         var pop = scenario.Population;
@@ -110,8 +127,7 @@ internal sealed partial class SimulationRun
         _repNegative = new double[_n];
         _behaviour = new byte[_n];
         _roundStartBalance = new long[_n];
-        _labelCount = new int[_n];
-        _coherentCount = new int[_n];
+        _labelCounts = new long[_n];
         _eligible = new int[_n];
         _cumulativeWeight = new long[_n];
         _scratch = new long[_n];
@@ -289,8 +305,7 @@ internal sealed partial class SimulationRun
         _roundKey = SplitMix.Derive(_seed, (ulong)_round + 1);
         _flows = default;
         Array.Copy(_balance, _roundStartBalance, _n);
-        Array.Clear(_labelCount);
-        Array.Clear(_coherentCount);
+        Array.Clear(_labelCounts);
 
         // A profit maximiser compares expected profit per label at full and at no effort under the policy's rules.
         var reward = (double)(_policy.RewardPerLabel + _policy.MintPerCoherentLabel);
@@ -341,7 +356,7 @@ internal sealed partial class SimulationRun
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int GenerateItem(int task, Span<int> workers, Span<int> labels, out int truth)
     {
-        var rng = new SplitMix(SplitMix.Derive(_roundKey, (ulong)task));
+        var rng = SplitMix.ForIndex(_roundKey, (ulong)task);
         truth = _uniformPrior ? rng.NextInt(_k) : DrawClass(ref rng);
         var perItemEase = _difficultySpread > 0;
         var ease = 0.0;
@@ -353,10 +368,12 @@ internal sealed partial class SimulationRun
         var count = Math.Min(_perTask, _eligibleCount);
         var eligible = _eligible;
         var eligibleCount = (ulong)(uint)_eligibleCount;
+        var otherClasses = (ulong)(uint)(_k - 1);
         for (var i = 0; i < count; i++)
         {
             int w;
             ulong r;
+            uint spare;
             do
             {
                 r = rng.NextUInt64();
@@ -364,25 +381,47 @@ internal sealed partial class SimulationRun
                 {
                     w = DrawWeighted(r);
                     r = rng.NextUInt64();
+                    spare = (uint)(r >> 32);
                 }
                 else
                 {
-                    w = eligible[(int)(((r >> 32) * eligibleCount) >> 32)];
+                    // Multiply-shift: the high word picks the worker, the low word is left-over uniform entropy.
+                    var product = (r >> 32) * eligibleCount;
+                    w = eligible[(int)(product >> 32)];
+                    spare = (uint)product;
                 }
             }
             while (AlreadyDrawn(workers, i, w));
 
             workers[i] = w;
             var u = (uint)r;
-            labels[i] = _behaviour[w] switch
+            int label;
+            switch (_behaviour[w])
             {
-                Skilled => u < (perItemEase ? Threshold(_skillExcess[w], ease) : _threshold[w]) ? truth : OtherClass(ref rng, truth),
-                Guess => (int)(((ulong)u * (uint)_k) >> 32),
-                MajorityClass => _majorityClass,
-                Copy => _labelsVisible && i > 0 ? labels[0] : (int)(((ulong)u * (uint)_k) >> 32),
-                Bloc => SharedLabel(BlocStreamTag, task),
-                _ => SharedLabel(SybilStreamTag + (ulong)_owner[w], task),
-            };
+                case Skilled:
+                    // Correct with the worker's probability, else one of the other K - 1 classes chosen with the spare entropy (no branch).
+                    var wrong = (int)((spare * otherClasses) >> 32);
+                    wrong += wrong >= truth ? 1 : 0;
+                    label = u < (perItemEase ? Threshold(_skillExcess[w], ease) : _threshold[w]) ? truth : wrong;
+                    break;
+                case Guess:
+                    label = (int)(((ulong)u * (uint)_k) >> 32);
+                    break;
+                case MajorityClass:
+                    label = _majorityClass;
+                    break;
+                case Copy:
+                    label = _labelsVisible && i > 0 ? labels[0] : (int)(((ulong)u * (uint)_k) >> 32);
+                    break;
+                case Bloc:
+                    label = SharedLabel(BlocStreamTag, task);
+                    break;
+                default:
+                    label = SharedLabel(SybilStreamTag + (ulong)_owner[w], task);
+                    break;
+            }
+
+            labels[i] = label;
         }
 
         return count;
@@ -405,13 +444,6 @@ internal sealed partial class SimulationRun
     /// <summary>The correct-label probability 1/K + (s − 1/K)(1 − d) as a threshold on a uniform 32-bit draw (2^32 means always).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong Threshold(double skillExcess, double ease) => (ulong)Math.Clamp((_invK + (skillExcess * ease)) * 4294967296.0, 0, 4294967296.0);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int OtherClass(ref SplitMix rng, int truth)
-    {
-        var other = rng.NextInt(_k - 1);
-        return other >= truth ? other + 1 : other;
-    }
 
     private int DrawClass(ref SplitMix rng)
     {
@@ -447,8 +479,8 @@ internal sealed partial class SimulationRun
         var lambda = _policy.ReputationForgetting;
         for (var w = 0; w < _n; w++)
         {
-            var n = _labelCount[w];
-            var c = _coherentCount[w];
+            var n = (int)(_labelCounts[w] >> 32);
+            var c = (int)_labelCounts[w];
             labels += n;
             _repPositive[w] = (lambda * _repPositive[w]) + c;
             _repNegative[w] = (lambda * _repNegative[w]) + (n - c);
@@ -523,7 +555,7 @@ internal sealed partial class SimulationRun
         long min = long.MaxValue, max = long.MinValue;
         for (var w = 0; w < _n; w++)
         {
-            var cost = _labelCount[w] * (_behaviour[w] == Skilled ? pop.EffortCostPerLabel : pop.LowEffortCostPerLabel);
+            var cost = (_labelCounts[w] >> 32) * (_behaviour[w] == Skilled ? pop.EffortCostPerLabel : pop.LowEffortCostPerLabel);
             profit[w] = _balance[w] - _roundStartBalance[w] - cost;
             min = Math.Min(min, profit[w]);
             max = Math.Max(max, profit[w]);

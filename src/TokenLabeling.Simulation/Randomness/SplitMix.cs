@@ -58,6 +58,19 @@ public struct SplitMix
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Derive(ulong parent, ulong coordinate) => Mix(parent + Mix(coordinate + Gamma) * Gamma);
 
+    /// <summary>Returns the stream for element <paramref name="index"/> of a family keyed by <paramref name="familyKey"/> (for example the items of one round).</summary>
+    /// <param name="familyKey">The family key, itself derived (mixed) from the run seed.</param>
+    /// <param name="index">The element index.</param>
+    /// <returns>The stream; its state is the mix of a distinct counter value, so neighbouring indices give unrelated streams.</returns>
+    /// <remarks>Cheaper than <c>new SplitMix(Derive(familyKey, index))</c> (one mix instead of three) for per-item streams in hot loops.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SplitMix ForIndex(ulong familyKey, ulong index)
+    {
+        SplitMix stream;
+        stream._state = Mix(familyKey + (index * 0xD1B54A32D192ED03UL));
+        return stream;
+    }
+
     /// <summary>Derives a child key from a parent key and two coordinates.</summary>
     /// <param name="parent">The parent key.</param>
     /// <param name="first">The first coordinate.</param>
