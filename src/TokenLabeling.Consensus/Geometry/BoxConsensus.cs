@@ -211,7 +211,7 @@ public static class BoxConsensus
                 consensus.Count == 0 ? 1.0 : (double)matched / consensus.Count));
         }
 
-        return new BoxConsensusResult(consensus, scores, PairwiseAgreement(boxes, byAnnotator.Values.ToArray(), options.IouThreshold), minAnnotators);
+        return new BoxConsensusResult(consensus.ToArray(), scores.ToArray(), PairwiseAgreement(boxes, byAnnotator.Values.ToArray(), options.IouThreshold), minAnnotators);
     }
 
     private static double? PairwiseAgreement(IReadOnlyList<AnnotatedBox> boxes, List<int>[] groups, float threshold)

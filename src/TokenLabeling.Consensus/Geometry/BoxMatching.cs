@@ -79,6 +79,6 @@ public static class BoxMatching
             }
         }
 
-        return result;
+        return result.ToArray();
     }
 }

@@ -143,7 +143,7 @@ public static class CocoReader
             index++;
         }
 
-        return new CocoDataset(images, categories, annotations);
+        return new CocoDataset(images.ToArray(), categories.ToArray(), annotations.ToArray());
     }
 
     private static Box ReadBox(JsonContext ctx, JsonElement bbox)

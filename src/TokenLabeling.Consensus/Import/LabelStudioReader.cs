@@ -171,7 +171,7 @@ public static class LabelStudioReader
             }
         }
 
-        return new LabelStudioExport(choices, rectangles, brushes);
+        return new LabelStudioExport(choices.ToArray(), rectangles.ToArray(), brushes.ToArray());
     }
 
     private static string ReadAnnotator(JsonContext ctx, JsonElement completedBy) =>
