@@ -12,6 +12,7 @@ if [ -f "$contracts/package-lock.json" ] && [ ! -x "$contracts/node_modules/@fou
   echo "== installing the pinned chain toolchain (npm ci)"
   (cd "$contracts" && npm ci --no-audit --no-fund)
 fi
+[ -f "$contracts/package-lock.json" ] && { echo "== contracts: recompile and regenerate bindings, diff against the committed ones"; bash "$contracts/check.sh"; }
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
