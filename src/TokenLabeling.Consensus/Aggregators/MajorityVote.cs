@@ -1,5 +1,10 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TokenLabeling.Consensus.Kernels;
 
 namespace TokenLabeling.Consensus.Aggregators;
@@ -33,6 +38,7 @@ public sealed record MajorityVoteOptions
 public sealed class MajorityVote : ILabelAggregator
 {
     private const int ChunkTasks = 2048;
+    private const long Agreeing = (1L << 32) + 1;
 
     /// <summary>Initializes the aggregator.</summary>
     /// <param name="options">The options; <see langword="null"/> for <see cref="MajorityVoteOptions.Default"/>.</param>
@@ -64,26 +70,97 @@ public sealed class MajorityVote : ILabelAggregator
         cancellationToken.ThrowIfCancellationRequested();
         var k = annotations.ClassCount;
         var taskCount = annotations.TaskCount;
+        var workerCount = annotations.WorkerCount;
         var path = ConsensusKernels.ResolveRowPath(Options.KernelPath, k, sizeof(int));
         var labels = GC.AllocateUninitializedArray<int>(taskCount);
         var posteriors = GC.AllocateUninitializedArray<double>(taskCount * k);
         var offsets = annotations.TaskOffsetArray;
         var votes = annotations.LabelArray;
+        var workers = annotations.WorkerArray;
         var blocks = TaskBlocks.For(offsets, votes.Length);
+
+        // Worker agreement is counted in the same pass when per-block counters are small next to the labels; otherwise afterwards.
+        var fusedSkills = goldLabels is null && (long)workerCount * blocks.Count * 4 <= votes.Length;
+        // Per worker: labels in the low 32 bits, labels agreeing with the chosen label in the high 32 bits (one add per label).
+        var blockTally = new long[blocks.Count][];
+        var blockPrior = new double[blocks.Count][];
+        var blockLabelled = new int[blocks.Count];
         blocks.Run(Options.MaxDegreeOfParallelism, b =>
         {
             var counts = new int[ChunkTasks * k];
+            var prior = blockPrior[b] = new double[k];
+            var tally = fusedSkills ? blockTally[b] = new long[workerCount] : null;
+            if (path != KernelPath.Scalar && k <= Vector128<int>.Count && Avx.IsSupported)
+            {
+                blockLabelled[b] = DecideSmallClassCount(annotations, blocks.Starts[b], blocks.Starts[b + 1], k, labels, posteriors, prior, tally);
+                return;
+            }
+
             for (var first = blocks.Starts[b]; first < blocks.Starts[b + 1]; first += ChunkTasks)
             {
                 var n = Math.Min(ChunkTasks, blocks.Starts[b + 1] - first);
                 ConsensusKernels.CountVotesUnchecked(votes, offsets.AsSpan(first, n + 1), k, counts, path);
-                Decide(annotations, counts, first, n, k, labels, posteriors);
+                blockLabelled[b] += Decide(annotations, counts, first, n, k, labels, posteriors, prior);
+                if (tally is not null)
+                {
+                    for (var t = first; t < first + n; t++)
+                    {
+                        var chosen = labels[t];
+                        for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                        {
+                            tally[workers[i]] += votes[i] == chosen ? Agreeing : 1;
+                        }
+                    }
+                }
             }
         });
 
-        ClampGold(goldLabels, k, labels, posteriors);
-        var skills = VoteDecisions.AgreementWithLabels(annotations, labels);
-        var priors = VoteDecisions.MeanPosterior(annotations, posteriors, labels);
+        double[] skills;
+        if (fusedSkills)
+        {
+            skills = new double[workerCount];
+            for (var w = 0; w < workerCount; w++)
+            {
+                long a = 0, n = 0;
+                for (var b = 0; b < blocks.Count; b++)
+                {
+                    a += blockTally[b][w] >> 32;
+                    n += blockTally[b][w] & uint.MaxValue;
+                }
+
+                skills[w] = n > 0 ? (double)a / n : 0;
+            }
+        }
+        else
+        {
+            ClampGold(goldLabels, k, labels, posteriors);
+            skills = VoteDecisions.AgreementWithLabels(annotations, labels);
+        }
+
+        double[] priors;
+        if (goldLabels is null)
+        {
+            priors = new double[k];
+            var labelled = 0;
+            for (var b = 0; b < blocks.Count; b++)
+            {
+                labelled += blockLabelled[b];
+                for (var c = 0; c < k; c++)
+                {
+                    priors[c] += blockPrior[b][c];
+                }
+            }
+
+            for (var c = 0; c < k; c++)
+            {
+                priors[c] = labelled > 0 ? priors[c] / labelled : 1.0 / k;
+            }
+        }
+        else
+        {
+            priors = VoteDecisions.MeanPosterior(annotations, posteriors, labels);
+        }
+
         return new AggregationResult(Name, k, labels, posteriors, priors, skills, (double[]?)null, 0, true, Array.Empty<double>());
     }
 
@@ -106,8 +183,88 @@ public sealed class MajorityVote : ILabelAggregator
         }
     }
 
-    private void Decide(AnnotationSet set, int[] counts, int first, int n, int k, int[] labels, double[] posteriors)
+    /// <summary>
+    /// The fused path for K ≤ 4: each task's counts stay in one 128-bit register, the winner comes from a compare mask (lowest set bit),
+    /// the posterior row is widened to doubles in one instruction, and worker agreement is counted while the labels are in cache.
+    /// Branch-free except for ties under <see cref="MajorityVoteTieBreaking.SeededHash"/>.
+    /// </summary>
+    [SkipLocalsInit]
+    private int DecideSmallClassCount(AnnotationSet set, int first, int end, int k, int[] labels, double[] posteriors, double[] priorSums, long[]? tally)
     {
+        ref var vote = ref MemoryMarshal.GetArrayDataReference(set.LabelArray);
+        ref var worker = ref MemoryMarshal.GetArrayDataReference(set.WorkerArray);
+        ref var offset = ref MemoryMarshal.GetArrayDataReference(set.TaskOffsetArray);
+        ref var post = ref MemoryMarshal.GetArrayDataReference(posteriors);
+        var classMask = (1u << k) - 1;
+        var seeded = Options.TieBreaking != MajorityVoteTieBreaking.LowestClassId;
+        var priorAcc = Vector256<double>.Zero;
+        Span<int> countSpill = stackalloc int[Vector128<int>.Count];
+        Span<double> postSpill = stackalloc double[Vector256<double>.Count];
+        var labelled = 0;
+        var next = Unsafe.Add(ref offset, first);
+        for (var t = first; t < end; t++)
+        {
+            var start = next;
+            next = Unsafe.Add(ref offset, t + 1);
+            var counts = Vector128<int>.Zero;
+            for (var i = start; i < next; i++)
+            {
+                counts -= Vector128.Equals(Vector128<int>.Indices, Vector128.Create(Unsafe.Add(ref vote, i)));
+            }
+
+            var n = next - start;
+            if (n == 0)
+            {
+                labels[t] = -1;
+                posteriors.AsSpan(t * k, k).Fill(1.0 / k);
+                continue;
+            }
+
+            var max = Vector128.Max(counts, Vector128.Shuffle(counts, Vector128.Create(2, 3, 0, 1)));
+            max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(1, 0, 3, 2)));
+            var winners = Vector128.Equals(counts, max).ExtractMostSignificantBits() & classMask;
+            var best = BitOperations.TrailingZeroCount(winners);
+            if (seeded && (winners & (winners - 1)) != 0)
+            {
+                counts.StoreUnsafe(ref MemoryMarshal.GetReference(countSpill));
+                best = VoteDecisions.Pick<int>(countSpill[..k], Options.TieBreaking, Options.Seed, set, t);
+            }
+
+            labels[t] = best;
+            labelled++;
+            var row = Avx.ConvertToVector256Double(counts) * Vector256.Create(1.0 / n);
+            priorAcc += row;
+            if (k == Vector256<double>.Count)
+            {
+                row.StoreUnsafe(ref Unsafe.Add(ref post, t * k));
+            }
+            else
+            {
+                row.StoreUnsafe(ref MemoryMarshal.GetReference(postSpill));
+                postSpill[..k].CopyTo(posteriors.AsSpan(t * k, k));
+            }
+
+            if (tally is not null)
+            {
+                for (var i = start; i < next; i++)
+                {
+                    tally[Unsafe.Add(ref worker, i)] += Unsafe.Add(ref vote, i) == best ? Agreeing : 1;
+                }
+            }
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            priorSums[c] += priorAcc.GetElement(c);
+        }
+
+        return labelled;
+    }
+
+    /// <summary>Labels and posteriors of one chunk of tasks from their counts; adds the posteriors to the prior sums and returns how many tasks had labels.</summary>
+    private int Decide(AnnotationSet set, int[] counts, int first, int n, int k, int[] labels, double[] posteriors, double[] priorSums)
+    {
+        var labelled = 0;
         var offsets = set.TaskOffsets;
         var rule = Options.TieBreaking;
         for (var j = 0; j < n; j++)
@@ -143,6 +300,13 @@ public sealed class MajorityVote : ILabelAggregator
             labels[t] = tied && rule != MajorityVoteTieBreaking.LowestClassId
                 ? VoteDecisions.Pick<int>(row, rule, Options.Seed, set, t)
                 : best;
+            labelled++;
+            for (var c = 0; c < k; c++)
+            {
+                priorSums[c] += post[c];
+            }
         }
+
+        return labelled;
     }
 }
