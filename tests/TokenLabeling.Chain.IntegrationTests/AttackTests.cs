@@ -185,6 +185,29 @@ public sealed class AttackTests(AnvilFixture chain) : ChainTest(chain)
     }
 
     [Fact]
+    public async Task Reverts_AreDecoded_AtGasEstimation_InACall_AndFromAMinedFailure()
+    {
+        var (_, published) = await MerkleTaskAsync(budget: 3000, payouts: [1000, 2000]);
+        var forged = published.TicketFor(Chain.Workers[0].Address) with { Amount = 5000 };
+        // 1. A signer that estimates gas: refused before anything is mined.
+        using var estimating = new ChainSigner(Chain.Node.RpcUrl, DevChain.AnvilNode.DevelopmentKeys[3], DevChain.AnvilNode.ChainId);
+        var e1 = await Assert.ThrowsAsync<ContractRevertException>(() => new EscrowClient(estimating, Chain.Escrow.EscrowAddress).ClaimAsync(forged));
+        Assert.Equal("InvalidProof", e1.ErrorName);
+        Assert.Null(e1.TransactionHash);
+        // 2. eth_call simulation.
+        var e2 = await Chain.Admin.SimulateAsync(Chain.Escrow.EscrowAddress, EscrowClient.ToClaimFunction(forged));
+        Assert.Equal("InvalidProof", e2?.ErrorName);
+        // 3. A fixed gas limit: mined with status 0, replayed for its revert data.
+        var e3 = await Assert.ThrowsAsync<ContractRevertException>(() => Chain.Escrow.ClaimAsync(forged));
+        Assert.Equal("InvalidProof", e3.ErrorName);
+        Assert.NotNull(e3.TransactionHash);
+        Assert.IsType<InvalidProofError>(e3.Error);
+        // The nonce service recovered: the next transactions of both signers go through.
+        await new EscrowClient(estimating, Chain.Escrow.EscrowAddress).ClaimAsync(published.TicketFor(Chain.Workers[0].Address));
+        await Chain.Escrow.ClaimAsync(published.TicketFor(Chain.Workers[1].Address));
+    }
+
+    [Fact]
     public async Task RootWhoseLeavesExceedItsTotal_CannotDrainRefundOrFee()
     {
         var (taskId, _) = await OpenAsync(Chain.Token.TokenAddress, budget: 1000, feeBps: 1000);
