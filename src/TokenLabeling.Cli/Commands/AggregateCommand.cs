@@ -30,6 +30,7 @@ internal sealed class AggregateCommand : ICliCommand
           --duplicates <rule>   several labels from one worker on one task: keep-all (default; warns with the count) |
                                 reject | keep-first | keep-last
           --timing              print the aggregation time (input and output excluded)
+          --repeat <n>          with --timing: run the aggregation n times and report the fastest (default 1)
 
         Exit code 2 on bad input, with the file and line at fault; nothing is written then.
         """;
@@ -49,6 +50,7 @@ internal sealed class AggregateCommand : ICliCommand
         var minAnnotators = options.Int32("min-annotators", 1, 1, int.MaxValue);
         var duplicates = ParseDuplicates(options.Optional("duplicates", "keep-all")!);
         var timing = options.Has("timing");
+        var repeat = options.Int32("repeat", 1, 1, 1000);
         options.ThrowOnUnknown();
 
         if (!Aggregators.TryCreate(method, out var aggregator, new AggregatorSettings { MaxIterations = iterations, Tolerance = tolerance }))
@@ -63,9 +65,18 @@ internal sealed class AggregateCommand : ICliCommand
             gold = ReadGold(goldPath, set, stderr, Name);
         }
 
-        var watch = Stopwatch.StartNew();
-        var result = aggregator.Aggregate(set);
-        watch.Stop();
+        AggregationResult result;
+        var fastest = TimeSpan.MaxValue;
+        var runs = timing ? repeat : 1;
+        do
+        {
+            var watch = Stopwatch.StartNew();
+            result = aggregator.Aggregate(set);
+            watch.Stop();
+            fastest = watch.Elapsed < fastest ? watch.Elapsed : fastest;
+        }
+        while (--runs > 0);
+
         var decisions = threshold is { } t
             ? new ConsensusPolicy { AgreementThreshold = t, MinimumAnnotators = minAnnotators }.Decide(set, result)
             : null;
@@ -93,7 +104,7 @@ internal sealed class AggregateCommand : ICliCommand
 
         if (timing)
         {
-            stdout.WriteLine(string.Create(inv, $"time: {watch.Elapsed.TotalMilliseconds:F1} ms (aggregation only)"));
+            stdout.WriteLine(string.Create(inv, $"time: {fastest.TotalMilliseconds:F1} ms (aggregation only{(repeat > 1 ? $", fastest of {repeat} runs" : string.Empty)})"));
         }
 
         return CliApp.Ok;
