@@ -71,7 +71,7 @@ public sealed class ParityTests(AnvilFixture chain, ITestOutputHelper output) : 
 
                 // Mode 1: on-chain plurality over the labels revealed on chain.
                 await settler.SettleOnChainAsync(a.TaskId, ++payoutId);
-                var timeline = await Chain.Escrow.ReadTimelineAsync(a.TaskId);
+                var timeline = await Chain.Escrow.ReadTimelineAsync(a.TaskId, a.Created.Receipt.BlockNumber);
                 var settledWorkers = timeline.Events.OfType<WorkerSettledEvent>().ToArray();
                 Assert.True(settledWorkers.Length == round.WorkerCount, context);
                 for (var w = 0; w < round.WorkerCount; w++)
