@@ -103,7 +103,7 @@ internal enum AmountColumnKind
     Payout,
 }
 
-/// <summary>The per-worker amounts of a plan, stored in the narrowest type that holds them all.</summary>
+/// <summary>The per-worker amounts of a plan, stored in the narrowest type that holds them all; payouts are derived from the four stored columns.</summary>
 internal abstract class PlanColumns
 {
     public abstract int Count { get; }
@@ -123,7 +123,6 @@ internal sealed class PlanColumns<T, TMath> : PlanColumns
         Slashes = GC.AllocateUninitializedArray<T>(count);
         Rewards = GC.AllocateUninitializedArray<T>(count);
         Redistributions = GC.AllocateUninitializedArray<T>(count);
-        Payouts = GC.AllocateUninitializedArray<T>(count);
         HeldBack = heldBack ? GC.AllocateUninitializedArray<T>(count) : null;
     }
 
@@ -134,8 +133,6 @@ internal sealed class PlanColumns<T, TMath> : PlanColumns
     public T[] Rewards { get; }
 
     public T[] Redistributions { get; }
-
-    public T[] Payouts { get; }
 
     public T[]? HeldBack { get; }
 
@@ -150,7 +147,8 @@ internal sealed class PlanColumns<T, TMath> : PlanColumns
         AmountColumnKind.Reward => TMath.ToAmount(Rewards[index]),
         AmountColumnKind.Redistribution => TMath.ToAmount(Redistributions[index]),
         AmountColumnKind.HeldBack => HeldBack is null ? TokenAmount.Zero : TMath.ToAmount(HeldBack[index]),
-        AmountColumnKind.Payout => TMath.ToAmount(Payouts[index]),
+        // Derived, not stored: one column fewer is 16 MB less to allocate per million workers.
+        AmountColumnKind.Payout => TMath.ToAmount(TMath.Add(TMath.Add(TMath.Subtract(Stakes[index], Slashes[index]), Rewards[index]), Redistributions[index])),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -78,7 +78,6 @@ public static class SettlementEngine
         var slashes = columns.Slashes;
         var rewards = columns.Rewards;
         var shares = columns.Redistributions;
-        var payouts = columns.Payouts;
         var held = columns.HeldBack;
 
         // Pass 1: validate, slash, and total the weights. Nothing leaves this method until every worker has passed.
@@ -289,7 +288,6 @@ public static class SettlementEngine
             }
 
             var payout = TMath.Add(TMath.Add(TMath.Subtract(stakes[i], slashes[i]), r), s);
-            payouts[i] = payout;
             totalRewards = TMath.Add(totalRewards, r);
             totalShares = TMath.Add(totalShares, s);
             totalPayouts = TMath.Add(totalPayouts, payout);
@@ -339,9 +337,11 @@ public static class SettlementEngine
 
     private static int Validate(in WorkerOutcome w, int index)
     {
-        if (string.IsNullOrEmpty(w.WorkerId))
+        // Emptiness is checked when an outcome is created; only default(WorkerOutcome) can reach here without an id.
+        // (Not dereferencing the id keeps a million scattered strings out of the cache.)
+        if (w.WorkerId is null)
         {
-            throw new ArgumentException($"worker {index}: the worker id is empty.", "workers");
+            throw new ArgumentException($"worker {index}: the worker id is missing (a default WorkerOutcome).", "workers");
         }
 
         if (w.Committed < 0 || w.Revealed < 0 || w.Agreeing < 0 || w.UnderReview < 0)

@@ -57,6 +57,7 @@ public sealed partial class SettlementPlan
         var n = doc.Workers.Count;
         var ids = new string[n];
         var anyHeld = doc.Workers.Any(w => w is not null && !w.HeldBack.IsZero);
+        // Payouts are not stored but derived; each line's payout is checked against its parts as it is read.
         var columns = new PlanColumns<TokenAmount, TokenAmountMath>(n, anyHeld);
         for (var i = 0; i < n; i++)
         {
@@ -66,7 +67,10 @@ public sealed partial class SettlementPlan
             columns.Slashes[i] = w.Slash;
             columns.Rewards[i] = w.Reward;
             columns.Redistributions[i] = w.Redistribution;
-            columns.Payouts[i] = w.Payout;
+            if (w.Stake < w.Slash || w.Stake - w.Slash + w.Reward + w.Redistribution != w.Payout)
+            {
+                throw new InvalidDataException($"worker {i} ('{w.Id}'): payout {w.Payout} is not stake − slash + reward + redistribution.");
+            }
             if (columns.HeldBack is { } held)
             {
                 held[i] = w.HeldBack;

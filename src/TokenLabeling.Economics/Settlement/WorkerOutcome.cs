@@ -46,6 +46,10 @@ public readonly record struct WorkerOutcome(
     int UnderReview = 0,
     WorkerFlags Flags = WorkerFlags.None)
 {
+    /// <summary>Gets the worker's opaque, non-empty id.</summary>
+    /// <exception cref="ArgumentException">The id is null or empty (checked when the outcome is created, so settlement need not read every id).</exception>
+    public string WorkerId { get; init; } = string.IsNullOrEmpty(WorkerId) ? throw new ArgumentException("A worker id cannot be null or empty.", nameof(WorkerId)) : WorkerId;
+
     /// <summary>Creates an outcome whose coherence is the share of committed labels that agree: <c>agreeing / committed</c> (0 when nothing was committed).</summary>
     /// <param name="workerId">The worker's id.</param>
     /// <param name="stake">The stake in base units.</param>

@@ -36,8 +36,10 @@ public sealed class SettlementEngineTests
     [Fact]
     public void Settle_EmptyWorkerId_Throws()
     {
-        var ex = Assert.Throws<ArgumentException>(() => SettlementEngine.Settle(100UL, [new WorkerOutcome("", 1UL, 0, 0, 0, 0)], s_escrow));
-        Assert.Contains("worker 0", ex.Message);
+        Assert.Throws<ArgumentException>(() => new WorkerOutcome("", 1UL, 0, 0, 0, 0));
+        Assert.Throws<ArgumentException>(() => WorkerOutcome.FromCounts(null!, 1UL, 0, 0, 0));
+        var ex = Assert.Throws<ArgumentException>(() => SettlementEngine.Settle(100UL, [WorkerOutcome.FromCounts("a", 1UL, 1, 1, 1), default], s_escrow));
+        Assert.Contains("worker 1", ex.Message);
     }
 
     [Fact]
