@@ -140,6 +140,13 @@ public sealed class EscrowClient
         return await Signer.SendAsync(EscrowAddress, new JoinFunction { TaskId = taskId, Amount = stake }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Reads what is credited to <paramref name="account"/> in <paramref name="token"/>, as a <see cref="Economics.Amounts.TokenAmount"/>.</summary>
+    /// <param name="token">The token.</param>
+    /// <param name="account">The account.</param>
+    /// <returns>The amount in base units.</returns>
+    public async Task<Economics.Amounts.TokenAmount> CreditedAmountAsync(string token, string account) =>
+        Economics.Amounts.TokenAmount.FromBigInteger(await CreditedAsync(token, account).ConfigureAwait(false));
+
     /// <summary>
     /// Seals labels with fresh salts from a cryptographic random number generator and commits them in one transaction.
     /// </summary>

@@ -78,6 +78,12 @@ public sealed class TokenClient
     public Task<ChainReceipt> TransferAsync(string to, BigInteger amount, CancellationToken cancellationToken = default) =>
         Signer.SendAsync(TokenAddress, new TransferFunction { To = to, Value = amount }, cancellationToken);
 
+    /// <summary>Reads a balance as a <see cref="Economics.Amounts.TokenAmount"/>.</summary>
+    /// <param name="account">The account.</param>
+    /// <returns>The balance in base units.</returns>
+    public async Task<Economics.Amounts.TokenAmount> BalanceAmountOfAsync(string account) =>
+        Economics.Amounts.TokenAmount.FromBigInteger(await BalanceOfAsync(account).ConfigureAwait(false));
+
     /// <summary>Mints tokens (the signer must own the <c>LabelToken</c>).</summary>
     /// <param name="to">Recipient.</param>
     /// <param name="amount">Amount in base units.</param>
