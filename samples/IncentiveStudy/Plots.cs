@@ -19,7 +19,7 @@ internal static class Plots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Edge.Right);
         if (yMin is { } lo && yMax is { } hi)
         {
             plot.Axes.SetLimitsY(lo, hi);

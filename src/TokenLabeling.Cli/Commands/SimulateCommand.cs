@@ -216,7 +216,7 @@ internal static class SimulationPlots
         accuracy.Title("Accuracy of accepted items");
         accuracy.XLabel(axisName);
         accuracy.YLabel("accuracy");
-        accuracy.ShowLegend();
+        accuracy.ShowLegend(ScottPlot.Edge.Right);
         accuracy.SavePng(Path.Combine(outDir, "accuracy.png"), 900, 540);
 
         var roi = new ScottPlot.Plot();
@@ -236,7 +236,7 @@ internal static class SimulationPlots
         roi.Title("Return on capital by strategy" + (groups[0].Key.Length == 0 ? string.Empty : $" ({groups[0].Key})"));
         roi.XLabel(axisName);
         roi.YLabel("ROI over the run");
-        roi.ShowLegend();
+        roi.ShowLegend(ScottPlot.Edge.Right);
         roi.SavePng(Path.Combine(outDir, "roi_by_strategy.png"), 900, 540);
 
         var last = points[^1];
@@ -261,7 +261,7 @@ internal static class SimulationPlots
             share.Title("Population share over rounds" + (label.Length == 0 ? string.Empty : $" ({label})"));
             share.XLabel("round");
             share.YLabel("share of identities");
-            share.ShowLegend();
+            share.ShowLegend(ScottPlot.Edge.Right);
             share.SavePng(Path.Combine(outDir, "population_share.png"), 900, 540);
         }
     }
