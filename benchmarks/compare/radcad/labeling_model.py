@@ -94,8 +94,10 @@ def run(timesteps, runs, backend_name, deepcopy, processes):
     experiment = Experiment(simulations)
     experiment.engine = Engine(backend=backend, deepcopy=deepcopy, drop_substeps=True, processes=processes)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     results = experiment.run()
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     events = runs * timesteps * TASKS * PER_TASK
     return {
         "tool": "radCAD",
@@ -106,6 +108,8 @@ def run(timesteps, runs, backend_name, deepcopy, processes):
         "rows": len(results),
         "seconds": round(elapsed, 3),
         "label_events_per_second": events / elapsed,
+        # CPU time of this process only (worker processes of parallel backends are not counted); useful on a shared machine.
+        "label_events_per_cpu_second": events / cpu if backend_name == "single" else None,
     }
 
 
