@@ -11,12 +11,12 @@ const here = __dirname;
 const repo = path.resolve(here, '..', '..', '..');
 const targets = [
   {
-    artifacts: path.join(here, 'artifacts'),
+    artifacts: path.join(here, 'compiled'),
     namespace: 'TokenLabeling.Chain.Bindings',
     out: path.join(repo, 'src', 'TokenLabeling.Chain', 'Bindings'),
   },
   {
-    artifacts: path.join(here, 'test-artifacts'),
+    artifacts: path.join(here, 'compiled-test'),
     namespace: 'TokenLabeling.Chain.IntegrationTests.Bindings',
     out: path.join(repo, 'tests', 'TokenLabeling.Chain.IntegrationTests', 'Bindings'),
   },

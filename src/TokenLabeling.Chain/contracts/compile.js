@@ -1,5 +1,5 @@
 // Compiles the contracts with fixed settings and writes one artifact (ABI + bytecode) per contract.
-// Usage: node compile.js            writes artifacts/ (shipped contracts) and test-artifacts/ (test-only contracts)
+// Usage: node compile.js            writes compiled/ (shipped contracts) and compiled-test/ (test-only contracts)
 //        node compile.js --check    compiles and fails if any committed artifact differs
 // The output is byte-identical across runs: same compiler build, same settings, sources in a fixed order.
 'use strict';
@@ -15,8 +15,8 @@ const settings = {
   outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
 };
 const groups = [
-  { dir: 'src', out: 'artifacts' },
-  { dir: 'test', out: 'test-artifacts' },
+  { dir: 'src', out: 'compiled' },
+  { dir: 'test', out: 'compiled-test' },
 ];
 
 function findImports(importPath) {

@@ -27,7 +27,7 @@ public sealed class ArtifactTests
     }
 
     private static JsonElement Artifact(string name) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(s_contracts, "artifacts", name + ".json"))).RootElement;
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(s_contracts, "compiled", name + ".json"))).RootElement;
 
     [Theory]
     [InlineData("LabelingEscrow")]
