@@ -3,6 +3,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TokenLabeling.Consensus;
 using TokenLabeling.Consensus.Aggregators;
 using TokenLabeling.Consensus.Models;
@@ -152,6 +153,8 @@ public class ModelBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
+        // In-process: building a separate benchmark executable can exceed BenchmarkDotNet's two-minute build timeout on a busy machine.
+        public Config() => AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1)
+            .WithToolchain(InProcessEmitToolchain.Instance));
     }
 }

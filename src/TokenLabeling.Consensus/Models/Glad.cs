@@ -1,6 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace TokenLabeling.Consensus.Models;
 
@@ -77,6 +78,8 @@ public sealed class Glad : ILabelAggregator
     public string Name => "glad";
 
     /// <inheritdoc/>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AggregationResult Aggregate(AnnotationSet annotations, GoldLabels? gold = null, IProgress<AggregationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var goldLabels = ModelMath.CheckInputs(annotations, gold, Name);
@@ -114,6 +117,8 @@ public sealed class Glad : ILabelAggregator
         var logRight = new double[n];
         var gradient = new double[Math.Max(workerCount, taskCount)];
         var curvature = new double[gradient.Length];
+        var baselines = new double[taskCount];
+        var logNormalizers = new double[taskCount];
         var trace = new List<double>();
         var previous = double.NegativeInfinity;
         var converged = false;
@@ -146,15 +151,26 @@ public sealed class Glad : ILabelAggregator
                     row[labels[i]] += logRight[i] - logWrong;
                 }
 
+                baselines[t] = baseline;
                 if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
                 {
                     objective += row[goldLabels[t]] + baseline;
+                }
+            }
+
+            // One vectorized exponential over all T × K scores; gold and label-less rows are overwritten after it.
+            ModelMath.SoftmaxRows(posteriors, k, logNormalizers);
+            for (var t = 0; t < taskCount; t++)
+            {
+                var row = posteriors.AsSpan(t * k, k);
+                if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
+                {
                     row.Clear();
                     row[goldLabels[t]] = 1;
                 }
                 else if (offsets[t + 1] > offsets[t])
                 {
-                    objective += ModelMath.SoftmaxInPlace(row) + baseline;
+                    objective += logNormalizers[t] + baselines[t];
                 }
                 else
                 {
@@ -250,6 +266,8 @@ public sealed class Glad : ILabelAggregator
     }
 
     // d/dα Σ [q log σ(αβ) + (1 - q) log(1 - σ(αβ))] = Σ (q - σ) β; d²/dα² = -Σ σ(1 - σ) β². Both exact, so Newton ascends.
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateAbilities(AnnotationSet set, Span<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<double> sigma, ReadOnlySpan<double> correct, Span<double> gradient, Span<double> curvature)
     {
         var offsets = set.TaskOffsets;
@@ -281,6 +299,8 @@ public sealed class Glad : ILabelAggregator
 
     // With x = α e^b: d/db = Σ (q - σ) x. The exact second derivative can be positive, so the step uses the Gauss-Newton
     // curvature Σ σ(1 - σ) x² plus the prior's, which keeps every step an ascent direction.
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void UpdateEasiness(AnnotationSet set, Span<double> beta, Span<double> logBeta, ReadOnlySpan<double> products, ReadOnlySpan<double> sigma, ReadOnlySpan<double> correct)
     {
         var offsets = set.TaskOffsets;
@@ -304,6 +324,8 @@ public sealed class Glad : ILabelAggregator
     }
 
     // x_i = α(worker of label i) · β(task of label i), kept inside ±700 so that σ(x) and log σ(x) stay finite.
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Products(ReadOnlySpan<int> tasks, ReadOnlySpan<int> workers, ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, Span<double> x)
     {
         for (var i = 0; i < x.Length; i++)

@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Runtime.CompilerServices;
+
 namespace TokenLabeling.Consensus.Models;
 
 /// <summary>Options of <see cref="Kos"/>.</summary>
@@ -59,6 +61,8 @@ public sealed class Kos : ILabelAggregator
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The set does not have exactly two classes.</exception>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AggregationResult Aggregate(AnnotationSet annotations, GoldLabels? gold = null, IProgress<AggregationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var goldLabels = ModelMath.CheckInputs(annotations, gold, Name);
@@ -196,6 +200,8 @@ public sealed class Kos : ILabelAggregator
     }
 
     // Score of each task: Σ a(t,w) y(w→t).
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TaskScores(AnnotationSet set, ReadOnlySpan<double> sign, ReadOnlySpan<double> y, Span<double> taskSums)
     {
         var offsets = set.TaskOffsets;

@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Runtime.CompilerServices;
+
 namespace TokenLabeling.Consensus.Models;
 
 /// <summary>Options of <see cref="MMSR"/>.</summary>
@@ -67,6 +69,8 @@ public sealed class MMSR : ILabelAggregator
     public string Name => "mmsr";
 
     /// <inheritdoc/>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AggregationResult Aggregate(AnnotationSet annotations, GoldLabels? gold = null, IProgress<AggregationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var goldLabels = ModelMath.CheckInputs(annotations, gold, Name);
@@ -227,6 +231,8 @@ public sealed class MMSR : ILabelAggregator
     }
 
     /// <summary>Builds the sparse co-worker graph in CSR form with the agreement statistic per pair.</summary>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int[] Offsets, int[] Neighbours, double[] Covariance) BuildPairs(AnnotationSet set, int minimumOverlap, CancellationToken cancellationToken)
     {
         var k = set.ClassCount;

@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Runtime.CompilerServices;
+
 namespace TokenLabeling.Consensus.Models;
 
 /// <summary>Options of <see cref="Mace"/>.</summary>
@@ -74,6 +76,8 @@ public sealed class Mace : ILabelAggregator
     public string Name => "mace";
 
     /// <inheritdoc/>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AggregationResult Aggregate(AnnotationSet annotations, GoldLabels? gold = null, IProgress<AggregationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var goldLabels = ModelMath.CheckInputs(annotations, gold, Name);
@@ -120,6 +124,8 @@ public sealed class Mace : ILabelAggregator
         var knowingGain = new double[workerCount * k];
         var counts = new double[workerCount];
         var spamCounts = new double[workerCount * k];
+        var baselines = new double[taskCount];
+        var logNormalizers = new double[taskCount];
         var trace = new List<double>();
         var previous = double.NegativeInfinity;
         var converged = false;
@@ -160,15 +166,26 @@ public sealed class Mace : ILabelAggregator
                     row[labels[i]] += knowingGain[cell];
                 }
 
+                baselines[t] = baseline;
                 if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
                 {
                     objective += row[goldLabels[t]] + baseline;
+                }
+            }
+
+            // One vectorized exponential over all T × K scores; gold and label-less rows are overwritten after it.
+            ModelMath.SoftmaxRows(posteriors, k, logNormalizers);
+            for (var t = 0; t < taskCount; t++)
+            {
+                var row = posteriors.AsSpan(t * k, k);
+                if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
+                {
                     row.Clear();
                     row[goldLabels[t]] = 1;
                 }
                 else if (offsets[t + 1] > offsets[t])
                 {
-                    objective += ModelMath.SoftmaxInPlace(row) + baseline;
+                    objective += logNormalizers[t] + baselines[t];
                 }
                 else
                 {

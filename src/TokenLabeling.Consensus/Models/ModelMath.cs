@@ -1,5 +1,8 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
 namespace TokenLabeling.Consensus.Models;
 
 /// <summary>Shared building blocks of the models: validation, gold clamping, voting, argmax and empirical confusion matrices.</summary>
@@ -48,6 +51,8 @@ internal static class ModelMath
     /// Writes weighted vote shares per task: <c>posteriors[t, c] = Σ weight[w] over labels c of task t, / Σ weight</c>.
     /// Tasks without labels (or with zero total weight) get the supplied fallback distribution; gold tasks are clamped.
     /// </summary>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WeightedVote(AnnotationSet set, ReadOnlySpan<double> workerWeights, ReadOnlySpan<double> fallback, ReadOnlySpan<int> gold, Span<double> posteriors)
     {
         var k = set.ClassCount;
@@ -84,6 +89,8 @@ internal static class ModelMath
     }
 
     /// <summary>Returns the share of each class among all labels (uniform when the set has no labels).</summary>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] LabelFrequencies(AnnotationSet set)
     {
         var k = set.ClassCount;
@@ -131,6 +138,8 @@ internal static class ModelMath
     /// (by default the more frequent class overall, then the lower id), so ties never depend on storage order.
     /// Tasks with no labels and no gold get -1.
     /// </summary>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] ArgMax(AnnotationSet set, ReadOnlySpan<double> posteriors, ReadOnlySpan<double> tieBreak, ReadOnlySpan<int> gold)
     {
         var k = set.ClassCount;
@@ -170,6 +179,8 @@ internal static class ModelMath
     }
 
     /// <summary>Returns the mean posterior over tasks that have labels or gold (uniform when there are none).</summary>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] MeanPosterior(AnnotationSet set, ReadOnlySpan<double> posteriors, ReadOnlySpan<int> gold)
     {
         var k = set.ClassCount;
@@ -199,6 +210,8 @@ internal static class ModelMath
     /// over the tasks where <c>w</c> answered <c>l</c>, row-normalized after adding <paramref name="smoothing"/> to every cell.
     /// Rows without mass become uniform.
     /// </summary>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] EmpiricalConfusion(AnnotationSet set, ReadOnlySpan<double> posteriors, double smoothing)
     {
         var k = set.ClassCount;
@@ -233,6 +246,8 @@ internal static class ModelMath
     }
 
     /// <summary>Returns the fraction of each worker's labels that match the reference class per task (0 for workers without labels).</summary>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Agreement(AnnotationSet set, ReadOnlySpan<int> reference, Span<double> agreement)
     {
         var workers = set.Workers;
@@ -324,5 +339,50 @@ internal static class ModelMath
         var skills = new double[set.WorkerCount];
         skills.AsSpan().Fill(1.0);
         return new AggregationResult(method, 1, labels, posteriors, new[] { 1.0 }, skills, OneCoinConfusion(skills, 1), 0, true, Array.Empty<double>());
+    }
+
+    /// <summary>
+    /// Turns every K-wide row of log-scores into probabilities in place, with one whole-span (vectorized) exponential, and writes
+    /// each row's log-normalizer (log-sum-exp) into <paramref name="logNormalizers"/>.
+    /// </summary>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SoftmaxRows(Span<double> scores, int k, Span<double> logNormalizers)
+    {
+        var rows = logNormalizers.Length;
+        for (var t = 0; t < rows; t++)
+        {
+            var row = scores.Slice(t * k, k);
+            var max = double.NegativeInfinity;
+            foreach (var v in row)
+            {
+                max = Math.Max(max, v);
+            }
+
+            logNormalizers[t] = max;
+            for (var c = 0; c < k; c++)
+            {
+                row[c] -= max;
+            }
+        }
+
+        TensorPrimitives.Exp(scores[..(rows * k)], scores);
+        for (var t = 0; t < rows; t++)
+        {
+            var row = scores.Slice(t * k, k);
+            var total = 0.0;
+            foreach (var v in row)
+            {
+                total += v;
+            }
+
+            var inv = 1.0 / total;
+            for (var c = 0; c < k; c++)
+            {
+                row[c] *= inv;
+            }
+
+            logNormalizers[t] += Math.Log(total);
+        }
     }
 }

@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Runtime.CompilerServices;
+
 namespace TokenLabeling.Consensus.Models;
 
 /// <summary>
@@ -38,6 +40,8 @@ public sealed class Wawa : ILabelAggregator
     public string Name => "wawa";
 
     /// <inheritdoc/>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AggregationResult Aggregate(AnnotationSet annotations, GoldLabels? gold = null, IProgress<AggregationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var goldLabels = ModelMath.CheckInputs(annotations, gold, Name);

@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Runtime.CompilerServices;
+
 namespace TokenLabeling.Consensus.Streaming;
 
 /// <summary>
@@ -60,6 +62,8 @@ public sealed class DawidSkeneStatistics
     /// <param name="posteriors">Task-major posteriors, <c>TaskCount × K</c>; tasks without labels are skipped.</param>
     /// <returns>The statistics.</returns>
     /// <exception cref="ArgumentException"><paramref name="posteriors"/> has the wrong length.</exception>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DawidSkeneStatistics FromPosteriors(AnnotationSet annotations, ReadOnlySpan<double> posteriors)
     {
         ArgumentNullException.ThrowIfNull(annotations);

@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Runtime.CompilerServices;
+
 namespace TokenLabeling.Consensus.Streaming;
 
 /// <summary>Options of <see cref="OnlineDawidSkene"/>.</summary>
@@ -94,6 +96,8 @@ public sealed class OnlineDawidSkene
     /// <param name="workers">Worker id per label (dense, ≥ 0, shared across shards).</param>
     /// <param name="labels">Class per label, 0..K-1.</param>
     /// <exception cref="ArgumentException">The spans differ in length, or an entry is out of range (the message names the batch row); nothing is applied then.</exception>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Observe(ReadOnlySpan<int> tasks, ReadOnlySpan<int> workers, ReadOnlySpan<int> labels)
     {
         if (tasks.Length != workers.Length || tasks.Length != labels.Length)
@@ -215,6 +219,8 @@ public sealed class OnlineDawidSkene
     /// <param name="sweeps">The number of sweeps, ≥ 0.</param>
     /// <param name="cancellationToken">Stops between sweeps.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sweeps"/> is negative.</exception>
+    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Refine(int sweeps = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sweeps);
