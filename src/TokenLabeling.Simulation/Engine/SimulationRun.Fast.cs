@@ -41,11 +41,9 @@ internal sealed partial class SimulationRun
             for (var c = 0; c < k; c++)
             {
                 var v = (int)(((c < 8 ? low : high) >> ((c & 7) << 3)) & 0xFF);
-                if (v > top)
-                {
-                    top = v;
-                    consensus = c;
-                }
+                var better = v > top;
+                top = better ? v : top;
+                consensus = better ? c : consensus;
             }
 
             SettleItemFast(workers[..count], labels[..count], truth, consensus, top);

@@ -402,7 +402,9 @@ internal sealed partial class SimulationRun
                     // Correct with the worker's probability, else one of the other K - 1 classes chosen with the spare entropy (no branch).
                     var wrong = (int)((spare * otherClasses) >> 32);
                     wrong += wrong >= truth ? 1 : 0;
-                    label = u < (perItemEase ? Threshold(_skillExcess[w], ease) : _threshold[w]) ? truth : wrong;
+                    var threshold = perItemEase ? Threshold(_skillExcess[w], ease) : _threshold[w];
+                    var correctMask = (int)((long)(u - threshold) >> 63); // -1 when u < threshold (both below 2^33), else 0
+                    label = (truth & correctMask) | (wrong & ~correctMask);
                     break;
                 case Guess:
                     label = (int)(((ulong)u * (uint)_k) >> 32);
