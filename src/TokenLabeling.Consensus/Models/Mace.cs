@@ -175,6 +175,20 @@ public sealed class Mace : ILabelAggregator
 
             // One vectorized exponential over all T × K scores; gold and label-less rows are overwritten after it.
             ModelMath.SoftmaxRows(posteriors, k, logNormalizers);
+
+            // The expected counts of the M-step are gathered in the same pass: a label equal to the true class was given
+            // knowingly with probability θ / (θ + (1-θ)ξ(l)), which depends only on (worker, class) and is tabulated.
+            for (var w = 0; w < workerCount; w++)
+            {
+                for (var l = 0; l < k; l++)
+                {
+                    knowingShare[(w * k) + l] = competence[w] / (competence[w] + (randomWeight[w] * spam[(w * k) + l]));
+                }
+            }
+
+            knowing.AsSpan().Clear();
+            counts.AsSpan().Clear();
+            spamCounts.AsSpan().Clear();
             for (var t = 0; t < taskCount; t++)
             {
                 var row = posteriors.AsSpan(t * k, k);
@@ -190,6 +204,15 @@ public sealed class Mace : ILabelAggregator
                 else
                 {
                     priors.CopyTo(row);
+                }
+
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    var cell = (workers[i] * k) + labels[i];
+                    var knew = row[labels[i]] * knowingShare[cell];
+                    knowing[workers[i]] += knew;
+                    counts[workers[i]]++;
+                    spamCounts[cell] += 1 - knew;
                 }
             }
 
@@ -210,32 +233,7 @@ public sealed class Mace : ILabelAggregator
                 break;
             }
 
-            // M-step from expected counts: a label equal to the true class was given knowingly with probability θ / (θ + (1-θ)ξ(l)).
-            for (var w = 0; w < workerCount; w++)
-            {
-                for (var l = 0; l < k; l++)
-                {
-                    knowingShare[(w * k) + l] = competence[w] / (competence[w] + (randomWeight[w] * spam[(w * k) + l]));
-                }
-            }
-
-            knowing.AsSpan().Clear();
-            counts.AsSpan().Clear();
-            spamCounts.AsSpan().Clear();
-            for (var t = 0; t < taskCount; t++)
-            {
-                for (var i = offsets[t]; i < offsets[t + 1]; i++)
-                {
-                    var w = workers[i];
-                    var l = labels[i];
-                    var q = posteriors[(t * k) + l];
-                    var knew = q * knowingShare[(w * k) + l];
-                    knowing[w] += knew;
-                    counts[w]++;
-                    spamCounts[(w * k) + l] += 1 - knew;
-                }
-            }
-
+            // M-step from the expected counts gathered above.
             for (var w = 0; w < workerCount; w++)
             {
                 var knowingMass = knowing[w] + o.CompetencePriorKnowing;

@@ -115,29 +115,28 @@ public sealed class ZeroBasedSkill : ILabelAggregator
                 rate *= Options.LearningRateDecay;
             }
 
-            // Weighted vote fused with the argmax: the posteriors themselves are only needed once, at the end.
-            for (var t = 0; t < current.Length; t++)
-            {
-                if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
-                {
-                    current[t] = goldLabels[t];
-                    continue;
-                }
-
-                scores.Clear();
-                for (var i = offsets[t]; i < offsets[t + 1]; i++)
-                {
-                    scores[labels[i]] += skills[workers[i]];
-                }
-
-                current[t] = ModelMath.ArgMax(scores, order);
-            }
-
+            // Weighted vote, argmax and agreement count fused in one pass over each task's labels.
             agreement.AsSpan().Clear();
             var agreed = 0.0;
             for (var t = 0; t < current.Length; t++)
             {
-                var truth = current[t];
+                int truth;
+                if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
+                {
+                    truth = goldLabels[t];
+                }
+                else
+                {
+                    scores.Clear();
+                    for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                    {
+                        scores[labels[i]] += skills[workers[i]];
+                    }
+
+                    truth = ModelMath.ArgMax(scores, order);
+                }
+
+                current[t] = truth;
                 for (var i = offsets[t]; i < offsets[t + 1]; i++)
                 {
                     if (labels[i] == truth)
