@@ -10,7 +10,8 @@ namespace TokenLabeling.Benchmarks.Economics;
 
 /// <summary>
 /// Settlement plans for many workers with 18-decimal stakes (1–5,000 tokens) and a 1,000,000-token budget.
-/// Baseline: the escrow rule on the 256-bit path; the others run on the default path (128-bit whenever every amount fits).
+/// Baseline: the escrow rule on the 256-bit path, one thread; the others run on the default path (128-bit whenever every amount fits),
+/// on all cores (an array of at least SettlementEngine.ParallelThreshold workers) except "one thread" (a span).
 /// </summary>
 [MemoryDiagnoser]
 public class SettlementBenchmarks
@@ -47,6 +48,9 @@ public class SettlementBenchmarks
 
     [Benchmark(Baseline = true, Description = "escrow, 256-bit path")]
     public SettlementPlan EscrowWide() => SettlementEngine.Settle(_budget, _workers, _escrow, SettlementEngine.SettlementPath.Wide, CancellationToken.None);
+
+    [Benchmark(Description = "escrow, one thread")]
+    public SettlementPlan EscrowSingleThread() => SettlementEngine.Settle(_budget, _workers.AsSpan(), _escrow);
 
     [Benchmark(Description = "escrow")]
     public SettlementPlan Escrow() => SettlementEngine.Settle(_budget, _workers, _escrow);

@@ -34,6 +34,27 @@ public sealed class SettlementEngineTests
     }
 
     [Fact]
+    public void Settle_Chunked_NamesTheFirstInvalidWorker()
+    {
+        var workers = Enumerable.Range(0, 40).Select(i => WorkerOutcome.FromCounts($"w{i}", 10UL, 2, 2, 1)).ToArray();
+        workers[33] = workers[33] with { Agreeing = 5 };
+        workers[12] = workers[12] with { Coherence = 2 };
+        var ex = Assert.Throws<ArgumentException>(() => SettlementEngine.Settle(100UL, workers, workers, s_escrow, SettlementEngine.SettlementPath.Auto, 4, CancellationToken.None));
+        Assert.Contains("worker 12 ('w12')", ex.Message);
+    }
+
+    [Fact]
+    public void Settle_LargeArray_UsesChunksAndBalances()
+    {
+        var workers = Enumerable.Range(0, SettlementEngine.ParallelThreshold + 7).Select(i => WorkerOutcome.FromCounts($"w{i}", (ulong)(1 + (i % 97)), 10, 10 - (i % 3), 10 - (i % 5) - (i % 3) > 0 ? 10 - (i % 5) - (i % 3) : 0)).ToArray();
+        var array = SettlementEngine.Settle(1_000_003UL, workers, s_escrow);
+        var span = SettlementEngine.Settle(1_000_003UL, workers.AsSpan(), s_escrow);
+        Assert.True(array.Verify().IsBalanced);
+        Assert.Equal(span.Payouts.ToArray(), array.Payouts.ToArray());
+        Assert.Equal(span.RequesterRefund, array.RequesterRefund);
+    }
+
+    [Fact]
     public void Settle_EmptyWorkerId_Throws()
     {
         Assert.Throws<ArgumentException>(() => new WorkerOutcome("", 1UL, 0, 0, 0, 0));

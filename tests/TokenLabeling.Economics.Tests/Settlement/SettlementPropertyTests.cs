@@ -65,6 +65,24 @@ public sealed class SettlementPropertyTests
         return auto.ToJson(indented: false) == wide.ToJson(indented: false);
     }
 
+    [Property(Arbitrary = [typeof(SettlementArbitraries)], MaxTest = 2_000, QuietOnSuccess = true)]
+    public bool ChunkedOnSeveralCores_SameAsSinglePass(SettlementCase c, PositiveInt chunks)
+    {
+        SettlementPlan single;
+        try
+        {
+            single = SettlementEngine.Settle(c.Budget, c.Workers, c.Policy);
+        }
+        catch (ArgumentException ex)
+        {
+            var chunked = Assert.ThrowsAny<ArgumentException>(() => SettlementEngine.Settle(c.Budget, c.Workers, c.Workers, c.Policy, SettlementEngine.SettlementPath.Auto, 1 + (chunks.Get % 5), CancellationToken.None));
+            return chunked.Message.Contains("total of stakes exceeds uint256", StringComparison.Ordinal) && ex.Message.Contains("total of stakes exceeds uint256", StringComparison.Ordinal);
+        }
+
+        var parallel = SettlementEngine.Settle(c.Budget, c.Workers, c.Workers, c.Policy, SettlementEngine.SettlementPath.Auto, 1 + (chunks.Get % 5), CancellationToken.None);
+        return single.ToJson(indented: false) == parallel.ToJson(indented: false);
+    }
+
     [Property(Arbitrary = [typeof(SettlementArbitraries)], MaxTest = 3_000, QuietOnSuccess = true)]
     public Property HigherCoherence_NeverNetsLess(SettlementCase c, PositiveInt pick, PositiveInt bump)
     {
