@@ -70,6 +70,25 @@ public sealed class MaskKernelTests
     }
 
     [Fact]
+    public void Overlap_SplitAcrossCores_MatchesReference()
+    {
+        // Just above the threshold with an odd tail, so chunks end on every alignment.
+        var n = MaskKernels.ParallelThresholdWords + 13;
+        var a = new ulong[n];
+        var b = new ulong[n];
+        var random = new Random(91);
+        random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
+        random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
+        var expected = MaskKernelsReference.Overlap(a, b);
+        foreach (var p in KernelPaths.Supported)
+        {
+            Assert.Equal(expected, MaskKernels.Overlap(a, b, p, maxDegreeOfParallelism: -1));
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => MaskKernels.Overlap(a, b, KernelPath.Auto, 0));
+    }
+
+    [Fact]
     public void Overlap_ThrowsForMismatchedLengths() =>
         Assert.Throws<ArgumentException>(() => MaskKernels.Overlap(new ulong[3], new ulong[4]));
 }

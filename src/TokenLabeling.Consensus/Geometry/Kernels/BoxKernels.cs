@@ -197,8 +197,9 @@ public static partial class BoxKernels
                 var cores = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
                 if (cores > 1 && n > 1 && pairs >= ParallelThreshold)
                 {
-                    // A few blocks per core so that a core slowed by other work does not hold up the end.
-                    var blocks = Math.Min(n, cores * 4);
+                    // Many small blocks (16 per core) handed out on demand, so that a core slowed by other work takes fewer
+                    // of them instead of holding up the end.
+                    var blocks = Math.Min(n, cores * 16);
                     Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = cores }, block =>
                         context.Rows<TOp>((int)((long)n * block / blocks), (int)((long)n * (block + 1) / blocks)));
                 }

@@ -30,14 +30,67 @@ public static class MaskKernels
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     /// <exception cref="PlatformNotSupportedException">The forced path is not accelerated on this machine.</exception>
     /// <remarks><para>This method effectively computes <c>Σ popcount(a[i] &amp; b[i])</c> and <c>Σ popcount(a[i] | b[i])</c>.</para></remarks>
-    public static MaskOverlap Overlap(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, KernelPath path = KernelPath.Auto)
+    public static MaskOverlap Overlap(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, KernelPath path = KernelPath.Auto) =>
+        Overlap(a, b, path, maxDegreeOfParallelism: 1);
+
+    /// <summary>Counts the pixels set in both masks and in either mask, splitting large masks across cores.</summary>
+    /// <param name="a">The first mask's words, represented as a span.</param>
+    /// <param name="b">The second mask's words, as many as <paramref name="a"/>.</param>
+    /// <param name="path">The hardware path; <see cref="KernelPath.Auto"/> picks the widest accelerated one.</param>
+    /// <param name="maxDegreeOfParallelism">The most cores to use; −1 for all, 1 for the calling thread only.
+    /// Masks shorter than <see cref="ParallelThresholdWords"/> always run on the calling thread.</param>
+    /// <returns>The intersection and union counts (exact integers, so the split does not change them).</returns>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or below −1.</exception>
+    /// <exception cref="PlatformNotSupportedException">The forced path is not accelerated on this machine.</exception>
+    public static unsafe MaskOverlap Overlap(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, KernelPath path, int maxDegreeOfParallelism)
     {
         if (a.Length != b.Length)
         {
             throw new ArgumentException($"The masks must have the same number of words (got {a.Length} and {b.Length}).", nameof(b));
         }
 
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use −1 for all cores or a positive count.");
+        }
+
         var resolved = KernelPaths.Resolve(path);
+        var cores = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
+        if (cores <= 1 || a.Length < ParallelThresholdWords)
+        {
+            return Count(a, b, resolved);
+        }
+
+        // One core rarely saturates memory reads; a few chunks per core let an idle core take over a busy one's share.
+        var chunks = cores * 4;
+        var inter = new long[chunks];
+        var union = new long[chunks];
+        var length = a.Length;
+        fixed (ulong* pa = a, pb = b)
+        {
+            nint addressA = (nint)pa, addressB = (nint)pb;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = cores }, k =>
+            {
+                var start = (int)((long)length * k / chunks);
+                var end = (int)((long)length * (k + 1) / chunks);
+                var part = Count(
+                    new ReadOnlySpan<ulong>((ulong*)addressA + start, end - start),
+                    new ReadOnlySpan<ulong>((ulong*)addressB + start, end - start),
+                    resolved);
+                inter[k] = part.Intersection;
+                union[k] = part.Union;
+            });
+        }
+
+        return new MaskOverlap(inter.Sum(), union.Sum());
+    }
+
+    /// <summary>The mask length in words (8 MiB per mask) from which <see cref="Overlap(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, KernelPath, int)"/> splits the work across cores.</summary>
+    public const int ParallelThresholdWords = 1 << 20;
+
+    private static MaskOverlap Count(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, KernelPath resolved)
+    {
         ref var ra = ref MemoryMarshal.GetReference(a);
         ref var rb = ref MemoryMarshal.GetReference(b);
         var i = 0;
@@ -80,7 +133,7 @@ public static class MaskKernels
             throw new ArgumentException($"The masks differ in size ({a.Width} × {a.Height} and {b.Width} × {b.Height}).", nameof(b));
         }
 
-        return Overlap(a.Words, b.Words, path);
+        return Overlap(a.Words, b.Words, path, maxDegreeOfParallelism: -1);
     }
 
     /// <summary>Counts the set bits.</summary>
