@@ -83,28 +83,42 @@ def run_crowdkit(args):
 
 
 def _ours_seconds(path):
-    """Reads the BenchmarkDotNet CSV report: Method -> mean seconds."""
+    """Reads the BenchmarkDotNet CSV report: Method -> median seconds (the median resists the load spikes of a shared machine)."""
     units = {"ns": 1e-9, "us": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0}
     means = {}
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            value, unit = row["Mean"].replace(",", "").split()
-            means[row["Method"]] = float(value) * units[unit]
+            value, unit = row["Median"].replace(",", "").split()
+            means[row["Method"].lower()] = float(value) * units[unit]
     return means
 
 
 def report(args):
-    with open(args.json) as f:
-        measured = json.load(f)
+    measured = {}
+    for path in args.json.split(","):
+        with open(path) as f:
+            measured.update(json.load(f))  # later files win: pass the session closest to our run last
     ours = _ours_seconds(args.ours)
     lines = [
         "# Truth-inference models: TokenLabeling vs crowd-kit",
         "",
         "500,000 labels: 100,000 tasks × 5 labels, 1,000 workers, 4 classes (KOS: the same shape with 2 classes), from",
         "`gen_synthetic.py --tasks 100000 --workers 1000 --classes 4 --per-task 5 --seed 1` (`--classes 2` for KOS).",
-        "Ours: BenchmarkDotNet mean of `Aggregate` on a prebuilt `AnnotationSet` (100 iterations, tolerance 0, where iterative).",
+        "Ours: BenchmarkDotNet median of `Aggregate` on a prebuilt `AnnotationSet` (100 iterations, tolerance 0, where iterative).",
         "crowd-kit: `fit_predict` wall time, CSV loading excluded, one run; *measured* = in the same session as ours,",
         "*REFERENCE.md* = the figure listed there (not re-run: too slow or too large for this shared machine).",
+        "",
+        "Calibration: crowd-kit figures measured here against the same figures in REFERENCE.md show how much slower this",
+        "shared machine was during the session; ratios against REFERENCE.md figures are therefore conservative.",
+        "",
+        "| crowd-kit method | measured here | REFERENCE.md | slow-down of this session |",
+        "|---|---:|---:|---:|",
+    ]
+    for method in ["wawa", "zbs", "onecoin-ds"]:
+        if method in measured and REFERENCE_SECONDS.get(method):
+            m = measured[method]["seconds"]
+            lines.append(f"| {method} | {m:.2f} s | {REFERENCE_SECONDS[method]:.2f} s | {m / REFERENCE_SECONDS[method]:.1f}× |")
+    lines += [
         "",
         "| method | ours | crowd-kit | source of crowd-kit time | speed-up | crowd-kit accuracy on gold |",
         "|---|---:|---:|---|---:|---:|",
@@ -134,7 +148,7 @@ def main():
     ck.add_argument("--methods", default="wawa,zbs,onecoin-ds,kos")
     ck.add_argument("--json", required=True)
     rp = sub.add_parser("report", help="join with BenchmarkDotNet results")
-    rp.add_argument("--json", required=True)
+    rp.add_argument("--json", required=True, help="comma-separated crowd-kit result files; later ones win")
     rp.add_argument("--ours", required=True)
     rp.add_argument("--out", required=True)
     args = parser.parse_args()
