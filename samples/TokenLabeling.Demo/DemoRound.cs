@@ -187,7 +187,7 @@ internal static class DemoRound
             }
 
             var plan = SettlementEngine.Settle(TokenAmount.FromBigInteger(budget), outcomes, SettlementPresets.Escrow(FeeBps, SlashBps), cancellationToken);
-            plan.Verify();
+            plan.Verify().ThrowIfUnbalanced();
             var published = await escrow.PublishSettlementAsync(taskId, plan, payoutId: 1, cancellationToken);
             output.WriteLine($"Settlement plan verified (budget + stakes = payouts + refund + fee, to the base unit); Merkle root {Convert.ToHexStringLower(published.Tree.Root.Span)} posted for {published.Receipt.GasUsed:N0} gas.");
 
