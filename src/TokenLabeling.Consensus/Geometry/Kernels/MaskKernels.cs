@@ -43,7 +43,7 @@ public static class MaskKernels
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is 0 or below −1.</exception>
     /// <exception cref="PlatformNotSupportedException">The forced path is not accelerated on this machine.</exception>
-    public static unsafe MaskOverlap Overlap(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, KernelPath path, int maxDegreeOfParallelism)
+    public static MaskOverlap Overlap(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, KernelPath path, int maxDegreeOfParallelism)
     {
         if (a.Length != b.Length)
         {
@@ -62,6 +62,16 @@ public static class MaskKernels
             return Count(a, b, resolved);
         }
 
+        return CountInParallel(a, b, resolved, cores);
+    }
+
+    /// <summary>The mask length in words (8 MiB per mask) from which <see cref="Overlap(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, KernelPath, int)"/> splits the work across cores.</summary>
+    public const int ParallelThresholdWords = 1 << 20;
+
+
+    /// <summary>Kept apart from <see cref="Overlap(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, KernelPath, int)"/> so that the closure it needs is not allocated on the one-thread path.</summary>
+    private static unsafe MaskOverlap CountInParallel(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, KernelPath resolved, int cores)
+    {
         // One core rarely saturates memory reads; a few chunks per core let an idle core take over a busy one's share.
         var chunks = cores * 4;
         var inter = new long[chunks];
@@ -85,9 +95,6 @@ public static class MaskKernels
 
         return new MaskOverlap(inter.Sum(), union.Sum());
     }
-
-    /// <summary>The mask length in words (8 MiB per mask) from which <see cref="Overlap(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, KernelPath, int)"/> splits the work across cores.</summary>
-    public const int ParallelThresholdWords = 1 << 20;
 
     private static MaskOverlap Count(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, KernelPath resolved)
     {
