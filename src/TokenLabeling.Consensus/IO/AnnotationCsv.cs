@@ -36,21 +36,8 @@ public static class AnnotationCsv
         var needed = Math.Max(taskColumn, Math.Max(workerColumn, labelColumn)) + 1;
         var builder = new AnnotationSetBuilder<string, string>();
         var lines = new List<int>();
-        var lineNumber = 1;
-        while (reader.ReadLine() is { } line)
+        foreach (var lineNumber in DataRows(reader, sourceName, fields, header, needed))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            Split(line, fields, sourceName, lineNumber);
-            if (fields.Count < needed)
-            {
-                throw new CsvFormatException(sourceName, lineNumber, $"expected {header.Count} fields ({string.Join(",", header)}), found {fields.Count}.");
-            }
-
             var task = Id(fields[taskColumn], "task", sourceName, lineNumber);
             var worker = Id(fields[workerColumn], "worker", sourceName, lineNumber);
             var label = Label(fields[labelColumn], sourceName, lineNumber);
@@ -102,21 +89,8 @@ public static class AnnotationCsv
         var goldLine = new int[annotations.TaskCount];
         Array.Fill(gold, -1);
         unknownTasks = 0;
-        var lineNumber = 1;
-        while (reader.ReadLine() is { } line)
+        foreach (var lineNumber in DataRows(reader, sourceName, fields, header, needed))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            Split(line, fields, sourceName, lineNumber);
-            if (fields.Count < needed)
-            {
-                throw new CsvFormatException(sourceName, lineNumber, $"expected {header.Count} fields ({string.Join(",", header)}), found {fields.Count}.");
-            }
-
             var task = Id(fields[taskColumn], "task", sourceName, lineNumber);
             var label = Label(fields[labelColumn], sourceName, lineNumber);
             if (label >= annotations.ClassCount)
@@ -201,6 +175,29 @@ public static class AnnotationCsv
 
             sb.Append('\n');
             writer.Write(sb);
+        }
+    }
+
+    /// <summary>Reads the data lines after the header into <paramref name="fields"/>, one at a time, skipping blank lines.</summary>
+    /// <returns>The 1-based line number of each data line, once its fields are in <paramref name="fields"/>.</returns>
+    private static IEnumerable<int> DataRows(TextReader reader, string sourceName, List<string> fields, List<string> header, int needed)
+    {
+        var lineNumber = 1;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            Split(line, fields, sourceName, lineNumber);
+            if (fields.Count < needed)
+            {
+                throw new CsvFormatException(sourceName, lineNumber, $"expected {header.Count} fields ({string.Join(",", header)}), found {fields.Count}.");
+            }
+
+            yield return lineNumber;
         }
     }
 
