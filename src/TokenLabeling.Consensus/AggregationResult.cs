@@ -12,9 +12,11 @@ namespace TokenLabeling.Consensus;
 public sealed class AggregationResult
 {
     private readonly int[] _labels;
-    private readonly double[] _posteriors;
+    private readonly double[]? _posteriors;
+    private readonly Lazy<double[]>? _lazyPosteriors;
     private readonly double[] _classPriors;
     private readonly double[]? _workerSkills;
+    private readonly Lazy<double[]>? _lazyWorkerSkills;
     private readonly double[]? _confusion;
     private readonly double[] _trace;
 
@@ -102,6 +104,37 @@ public sealed class AggregationResult
         _trace = logLikelihoodTrace;
     }
 
+    /// <summary>
+    /// Takes ownership of the labels and priors and computes the posteriors and worker skills on first use: one-pass methods whose
+    /// posteriors follow from the labels (majority vote) skip writing <c>TaskCount × K</c> doubles that many callers never read.
+    /// Materialisation is thread-safe and happens once.
+    /// </summary>
+    internal AggregationResult(
+        string method,
+        int classCount,
+        int[] labels,
+        Func<double[]> posteriors,
+        double[] classPriors,
+        Func<double[]> workerSkills)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        if (classPriors.Length != classCount)
+        {
+            throw new ArgumentException($"Expected {classCount} class priors, got {classPriors.Length}.", nameof(classPriors));
+        }
+
+        Method = method;
+        ClassCount = classCount;
+        _labels = labels;
+        _lazyPosteriors = new Lazy<double[]>(() => CheckedLength(posteriors(), labels.Length * classCount, "posteriors"), LazyThreadSafetyMode.ExecutionAndPublication);
+        _classPriors = classPriors;
+        _lazyWorkerSkills = new Lazy<double[]>(workerSkills, LazyThreadSafetyMode.ExecutionAndPublication);
+        Iterations = 0;
+        Converged = true;
+        _trace = [];
+    }
+
     /// <summary>Gets the method name, e.g. <c>mv</c> or <c>ds</c>.</summary>
     public string Method { get; }
 
@@ -115,16 +148,18 @@ public sealed class AggregationResult
     public ReadOnlySpan<int> Labels => _labels;
 
     /// <summary>Gets the task-major posteriors, <c>TaskCount × K</c>.</summary>
-    public ReadOnlySpan<double> Posteriors => _posteriors;
+    /// <remarks>Some one-pass methods compute them on first access (once, thread-safe).</remarks>
+    public ReadOnlySpan<double> Posteriors => PosteriorArray;
 
     /// <summary>Gets the estimated class priors (length K).</summary>
     public ReadOnlySpan<double> ClassPriors => _classPriors;
 
     /// <summary>Gets whether the method estimates one skill per worker.</summary>
-    public bool HasWorkerSkills => _workerSkills is not null;
+    public bool HasWorkerSkills => _workerSkills is not null || _lazyWorkerSkills is not null;
 
     /// <summary>Gets one skill in [0, 1] per worker (empty when <see cref="HasWorkerSkills"/> is false).</summary>
-    public ReadOnlySpan<double> WorkerSkills => _workerSkills;
+    /// <remarks>Some one-pass methods compute them on first access (once, thread-safe).</remarks>
+    public ReadOnlySpan<double> WorkerSkills => _workerSkills ?? _lazyWorkerSkills?.Value;
 
     /// <summary>Gets whether the method estimates per-worker confusion matrices.</summary>
     public bool HasConfusionMatrices => _confusion is not null;
@@ -148,7 +183,7 @@ public sealed class AggregationResult
     {
         ArgumentOutOfRangeException.ThrowIfNegative(task);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(task, TaskCount);
-        return _posteriors.AsSpan(task * ClassCount, ClassCount);
+        return PosteriorArray.AsSpan(task * ClassCount, ClassCount);
     }
 
     /// <summary>Returns the posterior probability of the inferred label of a task (0 when the task has no label).</summary>
@@ -159,6 +194,12 @@ public sealed class AggregationResult
         var posterior = GetPosterior(task);
         return _labels[task] >= 0 ? posterior[_labels[task]] : 0;
     }
+
+    private double[] PosteriorArray => _posteriors ?? _lazyPosteriors!.Value;
+
+    private static double[] CheckedLength(double[] values, int expected, string what) => values.Length == expected
+        ? values
+        : throw new InvalidOperationException($"Expected {expected} {what}, got {values.Length}.");
 
     /// <summary>Returns one worker's confusion matrix, K × K row-major (true class by row).</summary>
     /// <param name="worker">The dense worker index.</param>

@@ -72,6 +72,11 @@ public sealed class MajorityVote : ILabelAggregator
         var taskCount = annotations.TaskCount;
         var workerCount = annotations.WorkerCount;
         var path = ConsensusKernels.ResolveRowPath(Options.KernelPath, k, sizeof(int));
+        if (goldLabels is null && path != KernelPath.Scalar && k <= Vector128<int>.Count && Avx.IsSupported)
+        {
+            return LabelsFirst(annotations, k, path);
+        }
+
         var labels = GC.AllocateUninitializedArray<int>(taskCount);
         var posteriors = GC.AllocateUninitializedArray<double>(taskCount * k);
         var offsets = annotations.TaskOffsetArray;
@@ -162,6 +167,150 @@ public sealed class MajorityVote : ILabelAggregator
         }
 
         return new AggregationResult(Name, k, labels, posteriors, priors, skills, (double[]?)null, 0, true, Array.Empty<double>());
+    }
+
+    /// <summary>
+    /// The labels-first path (K ≤ 4, no gold): one pass over the labels computes the labels and the class priors; the posteriors
+    /// (vote shares) and the worker agreement are computed from the set when first read, so a caller that wants only the labels
+    /// never pays for writing T × K doubles or for a second walk over the worker column.
+    /// </summary>
+    private AggregationResult LabelsFirst(AnnotationSet annotations, int k, KernelPath path)
+    {
+        var labels = GC.AllocateUninitializedArray<int>(annotations.TaskCount);
+        var blocks = TaskBlocks.For(annotations.TaskOffsetArray, annotations.LabelCount);
+        var blockPrior = new double[blocks.Count][];
+        var blockLabelled = new int[blocks.Count];
+        blocks.Run(Options.MaxDegreeOfParallelism, b =>
+        {
+            blockPrior[b] = new double[k];
+            blockLabelled[b] = LabelSmallClassCount(annotations, blocks.Starts[b], blocks.Starts[b + 1], k, labels, blockPrior[b]);
+        });
+
+        var priors = new double[k];
+        var labelled = 0;
+        for (var b = 0; b < blocks.Count; b++)
+        {
+            labelled += blockLabelled[b];
+            for (var c = 0; c < k; c++)
+            {
+                priors[c] += blockPrior[b][c];
+            }
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            priors[c] = labelled > 0 ? priors[c] / labelled : 1.0 / k;
+        }
+
+        var maxDegree = Options.MaxDegreeOfParallelism;
+        return new AggregationResult(
+            Name,
+            k,
+            labels,
+            () => VoteShares(annotations, blocks, k, path, maxDegree),
+            priors,
+            () => VoteDecisions.AgreementWithLabels(annotations, labels));
+    }
+
+    /// <summary>Every task's vote shares (uniform for a task without labels), task-major T × K.</summary>
+    private static double[] VoteShares(AnnotationSet annotations, TaskBlocks blocks, int k, KernelPath path, int maxDegreeOfParallelism)
+    {
+        var posteriors = GC.AllocateUninitializedArray<double>(annotations.TaskCount * k);
+        var offsets = annotations.TaskOffsetArray;
+        var votes = annotations.LabelArray;
+        blocks.Run(maxDegreeOfParallelism, b =>
+        {
+            var counts = new int[ChunkTasks * k];
+            for (var first = blocks.Starts[b]; first < blocks.Starts[b + 1]; first += ChunkTasks)
+            {
+                var n = Math.Min(ChunkTasks, blocks.Starts[b + 1] - first);
+                ConsensusKernels.CountVotesUnchecked(votes, offsets.AsSpan(first, n + 1), k, counts, path);
+                for (var j = 0; j < n; j++)
+                {
+                    var t = first + j;
+                    var total = offsets[t + 1] - offsets[t];
+                    var row = posteriors.AsSpan(t * k, k);
+                    if (total == 0)
+                    {
+                        row.Fill(1.0 / k);
+                        continue;
+                    }
+
+                    var scale = 1.0 / total;
+                    for (var c = 0; c < k; c++)
+                    {
+                        row[c] = counts[(j * k) + c] * scale;
+                    }
+                }
+            }
+        });
+
+        return posteriors;
+    }
+
+    /// <summary>
+    /// The labels-first kernel for K ≤ 4: each task's counts stay in one 128-bit register and the winner comes from a compare mask
+    /// (lowest set bit). The vote shares are added to the prior sums in the same register (reciprocals of small label counts come from
+    /// a table: the same values as dividing, without a division per task). Branch-free except for ties under
+    /// <see cref="MajorityVoteTieBreaking.SeededHash"/>.
+    /// </summary>
+    [SkipLocalsInit]
+    private int LabelSmallClassCount(AnnotationSet set, int first, int end, int k, int[] labels, double[] priorSums)
+    {
+        ref var vote = ref MemoryMarshal.GetArrayDataReference(set.LabelArray);
+        ref var offset = ref MemoryMarshal.GetArrayDataReference(set.TaskOffsetArray);
+        ref var label = ref MemoryMarshal.GetArrayDataReference(labels);
+        var classMask = (1u << k) - 1;
+        var seeded = Options.TieBreaking != MajorityVoteTieBreaking.LowestClassId;
+        Span<double> reciprocal = stackalloc double[64];
+        for (var n = 1; n < reciprocal.Length; n++)
+        {
+            reciprocal[n] = 1.0 / n;
+        }
+
+        Span<int> countSpill = stackalloc int[Vector128<int>.Count];
+        var priorAcc = Vector256<double>.Zero;
+        var labelled = 0;
+        var next = Unsafe.Add(ref offset, first);
+        for (var t = first; t < end; t++)
+        {
+            var start = next;
+            next = Unsafe.Add(ref offset, t + 1);
+            var counts = Vector128<int>.Zero;
+            for (var i = start; i < next; i++)
+            {
+                counts -= Vector128.Equals(Vector128<int>.Indices, Vector128.Create(Unsafe.Add(ref vote, i)));
+            }
+
+            var n = next - start;
+            if (n == 0)
+            {
+                Unsafe.Add(ref label, t) = -1;
+                continue;
+            }
+
+            var max = Vector128.Max(counts, Vector128.Shuffle(counts, Vector128.Create(2, 3, 0, 1)));
+            max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(1, 0, 3, 2)));
+            var winners = Vector128.Equals(counts, max).ExtractMostSignificantBits() & classMask;
+            var best = BitOperations.TrailingZeroCount(winners);
+            if (seeded && (winners & (winners - 1)) != 0)
+            {
+                counts.StoreUnsafe(ref MemoryMarshal.GetReference(countSpill));
+                best = VoteDecisions.Pick<int>(countSpill[..k], Options.TieBreaking, Options.Seed, set, t);
+            }
+
+            Unsafe.Add(ref label, t) = best;
+            labelled++;
+            var scale = n < reciprocal.Length ? reciprocal[n] : 1.0 / n;
+            priorAcc += Avx.ConvertToVector256Double(counts) * Vector256.Create(scale);
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            priorSums[c] += priorAcc.GetElement(c);
+        }
+
+        return labelled;
     }
 
     internal static void ClampGold(int[]? gold, int k, int[] labels, double[] posteriors)
