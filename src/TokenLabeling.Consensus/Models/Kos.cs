@@ -14,14 +14,21 @@ public sealed record KosOptions
     public int Iterations { get; init; } = 10;
 
     /// <summary>
-    /// Gets whether each worker's excess bias (its mean ±1 answer minus the crowd's mean answer) is subtracted from its codes before
-    /// message passing. Default true.
+    /// Gets whether each worker's excess answer bias (over the crowd's) is subtracted from its codes before message passing.
+    /// Default true.
     /// </summary>
     /// <remarks>
-    /// Without it the leading singular vector of the answer matrix is dominated by how often each worker says "1" rather than by
-    /// whether it is right, and on sets with biased workers nearly every task gets the same label (the reference library is near
-    /// chance on snow_rte and snow_temp for this reason). Subtracting the full per-worker mean would also remove the class balance
-    /// that the whole crowd shares, which inflates minority answers; subtracting only the excess over the crowd keeps it.
+    /// <para>KOS assumes a worker is right with the same probability whatever the true class. Real workers also lean towards one
+    /// answer, and without a correction the leading singular vector of the answer matrix follows how often each worker says "1"
+    /// rather than whether it is right: on sets with biased workers nearly every task gets the same label (the reference library
+    /// is near chance on snow_rte and snow_temp for this reason).</para>
+    /// <para>A worker's bias is measured as in the two-coin model: the midpoint of its mean ±1 answer on the tasks currently
+    /// labelled 1 and on those labelled 0, each with one pseudo-answer at the crowd's mean for that class. Its raw mean answer
+    /// would mix bias with reliability whenever the classes are unbalanced (a reliable worker says the majority class more often
+    /// than a careless one), and removing that would push good workers' codes towards the minority class. Only the excess over
+    /// the crowd's own midpoint is removed, so the lean the whole crowd shares stays. The class of each task comes from the
+    /// majority vote at first (gold tasks: their known answer) and from the sign of the current task score after every round,
+    /// so bias and messages are estimated together at no extra pass over the labels.</para>
     /// </remarks>
     public bool RemoveWorkerBias { get; init; } = true;
 
@@ -35,9 +42,13 @@ public sealed record KosOptions
 /// <para>Task-to-worker messages are <c>x(t→w) = Σ_{w'≠w} a(t,w') y(w'→t)</c>, worker-to-task messages are
 /// <c>y(w→t) = Σ_{t'≠t} a(t',w) x(t'→w)</c>, rescaled to unit mean square each round. Worker messages start at 1, so the first
 /// round is a leave-one-out majority vote and the result is deterministic. Class 1 is coded +1 and class 0 is coded -1.</para>
-/// <para>Deliberate fixes of the defects listed for the reference library: a task whose final score is exactly 0 (a tie) falls back
-/// to the majority vote and then to the more frequent class, instead of failing. Gold tasks keep their answer in the result (and
-/// in the worker skills) but do not enter the messages.
+/// <para>"All but w" means all but every label of worker <c>w</c>: when a worker labelled a task more than once (a duplicate
+/// pair kept by <see cref="DuplicatePolicy.KeepAll"/>), none of its labels on that task enter the messages sent to it about that
+/// task, so a worker never confirms itself.</para>
+/// <para>Deliberate fixes of the defects listed for the reference library: worker bias is removed (see
+/// <see cref="KosOptions.RemoveWorkerBias"/>); a task whose final score is exactly 0 (a tie) falls back to the majority vote and
+/// then to the more frequent class, instead of failing. Gold tasks keep their answer in the result (and in the worker skills),
+/// and their known class is used when measuring worker bias; their labels enter the messages like any other.
 /// KOS is defined for two classes only; other class counts are rejected with an <see cref="ArgumentException"/>.</para>
 /// <para>KOS has no probabilistic model: the reported posterior of class 1 is <c>(1 + tanh(score / mean |score|)) / 2</c>, a
 /// monotone confidence score rather than a calibrated probability. Worker skill is the worker's agreement with the final labels.</para>
@@ -74,79 +85,29 @@ public sealed class Kos : ILabelAggregator
         var taskCount = annotations.TaskCount;
         var workerCount = annotations.WorkerCount;
         var offsets = annotations.TaskOffsets;
-        var workers = annotations.Workers;
-        var labels = annotations.Labels;
-        var tasks = annotations.Tasks;
-        var n = labels.Length;
-        var sign = new double[n];
-        for (var i = 0; i < n; i++)
+
+        // Majority vote (ties: the more frequent class, then class 0; gold tasks: their answer): the first class of each task
+        // for the bias estimate, and the fallback for a tied final score.
+        var frequencies = ModelMath.LabelFrequencies(annotations);
+        var majority = new double[taskCount * 2];
+        ModelMath.WeightedVote(annotations, default, frequencies, goldLabels, majority);
+        var positive = new bool[taskCount];
+        for (var t = 0; t < taskCount; t++)
         {
-            sign[i] = labels[i] == 1 ? 1 : -1;
+            positive[t] = ModelMath.ArgMax(majority.AsSpan(2 * t, 2), frequencies) == 1;
         }
 
-        if (Options.RemoveWorkerBias)
-        {
-            var bias = new double[workerCount];
-            var counts = new int[workerCount];
-            for (var i = 0; i < n; i++)
-            {
-                bias[workers[i]] += sign[i];
-                counts[workers[i]]++;
-            }
-
-            // Only a worker's excess bias over the crowd's is removed: the crowd's own lean reflects the class balance of the tasks.
-            var crowdMean = n > 0 ? bias.Sum() / n : 0;
-            for (var i = 0; i < n; i++)
-            {
-                sign[i] -= (bias[workers[i]] / counts[workers[i]]) - crowdMean;
-            }
-        }
-
-        var y = new double[n];
-        y.AsSpan().Fill(1.0);
-        var x = new double[n];
-        var taskSums = new double[taskCount];
-        var workerSums = new double[workerCount];
+        var state = new MessageState(annotations, goldLabels, positive, Options.RemoveWorkerBias);
         var trace = new List<double>();
         for (var it = 1; it <= Options.Iterations; it++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TaskScores(annotations, sign, y, taskSums);
-            workerSums.AsSpan().Clear();
-            for (var i = 0; i < n; i++)
-            {
-                x[i] = taskSums[tasks[i]] - (sign[i] * y[i]);
-                workerSums[workers[i]] += sign[i] * x[i];
-            }
-
-            var squares = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                y[i] = workerSums[workers[i]] - (sign[i] * x[i]);
-                squares += y[i] * y[i];
-            }
-
-            // Rescaling keeps the messages in range; the labels depend only on their signs and ratios.
-            if (squares > 0)
-            {
-                var scale = 1.0 / Math.Sqrt(squares / n);
-                for (var i = 0; i < n; i++)
-                {
-                    y[i] *= scale;
-                }
-            }
-
+            state.Round();
             trace.Add(double.NaN);
             progress?.Report(new AggregationProgress(it, Options.Iterations, double.NaN, double.NaN));
         }
 
-        TaskScores(annotations, sign, y, taskSums);
-
-        // Gold tasks stay out of the messages: one forced row can tip a small graph to the opposite singular vector (and flip
-        // every other task). They keep their answer in the result, and the worker skills are measured against it.
-        var frequencies = ModelMath.LabelFrequencies(annotations);
-        var majority = new double[taskCount * 2];
-        ModelMath.WeightedVote(annotations, default, frequencies, goldLabels, majority);
+        var taskSums = state.FinalScores();
         var meanAbs = 0.0;
         foreach (var s in taskSums)
         {
@@ -199,21 +160,271 @@ public sealed class Kos : ILabelAggregator
         return new AggregationResult(Name, 2, result, posteriors, priors, skills, confusion, Options.Iterations, true, trace.ToArray());
     }
 
-    // Score of each task: Σ a(t,w) y(w→t).
-    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TaskScores(AnnotationSet set, ReadOnlySpan<double> sign, ReadOnlySpan<double> y, Span<double> taskSums)
+    /// <summary>
+    /// The messages and the bias estimate. Per label it keeps the worker message <c>y</c> (unscaled; <see cref="_scale"/> holds
+    /// the factor that brings it to unit mean square) and <c>a·x</c>, the code times the task message, which is all the worker
+    /// pass needs.
+    /// </summary>
+    private sealed class MessageState
     {
-        var offsets = set.TaskOffsets;
-        for (var t = 0; t < taskSums.Length; t++)
+        private readonly int[] _offsets;
+        private readonly int[] _workers;
+        private readonly sbyte[] _signs;
+        private readonly bool[]? _duplicateTasks;
+        private readonly int[] _gold;
+        private readonly bool[] _positive;
+        private readonly bool _removeBias;
+        private readonly double[] _y;
+        private readonly double[] _ax;
+        private readonly double[] _workerSums;
+
+        // Per worker: labels and "1" answers on tasks currently labelled 1 (index 2w + 1) and 0 (index 2w).
+        private readonly int[] _classLabels;
+        private readonly int[] _classOnes;
+
+        // Per worker: the bias subtracted from its codes this round (0 when bias removal is off).
+        private readonly double[] _bias;
+        private double _scale = 1.0;
+
+        public MessageState(AnnotationSet set, ReadOnlySpan<int> gold, bool[] positive, bool removeBias)
         {
-            var sum = 0.0;
-            for (var i = offsets[t]; i < offsets[t + 1]; i++)
+            var n = set.LabelCount;
+            _offsets = set.TaskOffsets.ToArray();
+            _workers = set.Workers.ToArray();
+            _signs = new sbyte[n];
+            var labels = set.Labels;
+            for (var i = 0; i < n; i++)
             {
-                sum += sign[i] * y[i];
+                _signs[i] = (sbyte)(labels[i] == 1 ? 1 : -1);
             }
 
-            taskSums[t] = sum;
+            _gold = gold.IsEmpty ? [] : gold.ToArray();
+            _positive = positive;
+            _removeBias = removeBias;
+            _y = new double[n];
+            _y.AsSpan().Fill(1.0);
+            _ax = new double[n];
+            _workerSums = new double[set.WorkerCount];
+            _classLabels = new int[2 * set.WorkerCount];
+            _classOnes = new int[2 * set.WorkerCount];
+            _bias = new double[set.WorkerCount];
+            if (set.DuplicateLabelCount > 0)
+            {
+                _duplicateTasks = FindDuplicateTasks(set);
+            }
+
+            if (removeBias)
+            {
+                for (var t = 0; t < set.TaskCount; t++)
+                {
+                    var c = positive[t] ? 1 : 0;
+                    for (var i = _offsets[t]; i < _offsets[t + 1]; i++)
+                    {
+                        Count(_workers[i], c, _signs[i]);
+                    }
+                }
+
+                UpdateBias();
+            }
+        }
+
+        /// <summary>One round: task scores and task messages, the class of each task, then worker messages.</summary>
+        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Round()
+        {
+            var offsets = _offsets;
+            var workers = _workers;
+            var signs = _signs;
+            var y = _y;
+            var ax = _ax;
+            var bias = _bias;
+            var workerSums = _workerSums;
+            var scale = _scale;
+            workerSums.AsSpan().Clear();
+            if (_removeBias)
+            {
+                _classLabels.AsSpan().Clear();
+                _classOnes.AsSpan().Clear();
+            }
+
+            var taskCount = offsets.Length - 1;
+            for (var t = 0; t < taskCount; t++)
+            {
+                var start = offsets[t];
+                var end = offsets[t + 1];
+                var score = 0.0;
+                for (var i = start; i < end; i++)
+                {
+                    score += (signs[i] - bias[workers[i]]) * y[i];
+                }
+
+                score *= scale;
+                if (_duplicateTasks is not null && _duplicateTasks[t])
+                {
+                    TaskMessagesWithDuplicates(start, end, score);
+                }
+                else
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        var a = signs[i] - bias[workers[i]];
+                        var v = a * (score - (a * y[i] * scale));
+                        ax[i] = v;
+                        workerSums[workers[i]] += v;
+                    }
+                }
+
+                if (_removeBias)
+                {
+                    // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
+                    var isPositive = IsGold(t) ? _gold[t] == 1 : score > 0 || (score == 0 && _positive[t]);
+                    _positive[t] = isPositive;
+                    var c = isPositive ? 1 : 0;
+                    for (var i = start; i < end; i++)
+                    {
+                        Count(workers[i], c, signs[i]);
+                    }
+                }
+            }
+
+            var squares = 0.0;
+            for (var t = 0; t < taskCount; t++)
+            {
+                var start = offsets[t];
+                var end = offsets[t + 1];
+                if (_duplicateTasks is not null && _duplicateTasks[t])
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        var own = 0.0;
+                        for (var j = start; j < end; j++)
+                        {
+                            own += workers[j] == workers[i] ? ax[j] : 0;
+                        }
+
+                        y[i] = workerSums[workers[i]] - own;
+                        squares += y[i] * y[i];
+                    }
+                }
+                else
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        var v = workerSums[workers[i]] - ax[i];
+                        y[i] = v;
+                        squares += v * v;
+                    }
+                }
+            }
+
+            // Rescaling keeps the messages in range; the labels depend only on their signs and ratios.
+            _scale = squares > 0 ? 1.0 / Math.Sqrt(squares / y.Length) : 1.0;
+            if (_removeBias)
+            {
+                UpdateBias();
+            }
+        }
+
+        /// <summary>The score of each task, <c>Σ a(t,w) y(w→t)</c>, with the latest bias estimate.</summary>
+        public double[] FinalScores()
+        {
+            var taskCount = _offsets.Length - 1;
+            var scores = new double[taskCount];
+            for (var t = 0; t < taskCount; t++)
+            {
+                var sum = 0.0;
+                for (var i = _offsets[t]; i < _offsets[t + 1]; i++)
+                {
+                    sum += (_signs[i] - _bias[_workers[i]]) * _y[i];
+                }
+
+                scores[t] = sum * _scale;
+            }
+
+            return scores;
+        }
+
+        private static bool[] FindDuplicateTasks(AnnotationSet set)
+        {
+            var offsets = set.TaskOffsets;
+            var workers = set.Workers;
+            var result = new bool[set.TaskCount];
+            var lastTask = new int[set.WorkerCount];
+            lastTask.AsSpan().Fill(-1);
+            for (var t = 0; t < set.TaskCount; t++)
+            {
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    result[t] |= lastTask[workers[i]] == t;
+                    lastTask[workers[i]] = t;
+                }
+            }
+
+            return result;
+        }
+
+        private void TaskMessagesWithDuplicates(int start, int end, double score)
+        {
+            for (var i = start; i < end; i++)
+            {
+                var own = 0.0;
+                for (var j = start; j < end; j++)
+                {
+                    own += _workers[j] == _workers[i] ? (_signs[j] - _bias[_workers[j]]) * _y[j] * _scale : 0;
+                }
+
+                var v = (_signs[i] - _bias[_workers[i]]) * (score - own);
+                _ax[i] = v;
+                _workerSums[_workers[i]] += v;
+            }
+        }
+
+        private bool IsGold(int t) => _gold.Length > 0 && _gold[t] >= 0;
+
+        private void Count(int worker, int c, sbyte sign)
+        {
+            _classLabels[(2 * worker) + c]++;
+            _classOnes[(2 * worker) + c] += sign > 0 ? 1 : 0;
+        }
+
+        // Bias of a worker: the midpoint of its mean ±1 answer on each class, each mean with one pseudo-answer at the crowd's
+        // mean for that class (the crowd's overall mean when no task is in the class); minus the crowd's own midpoint.
+        private void UpdateBias()
+        {
+            var workerCount = _bias.Length;
+            Span<long> labelsPerClass = stackalloc long[2];
+            Span<long> onesPerClass = stackalloc long[2];
+            for (var w = 0; w < workerCount; w++)
+            {
+                for (var c = 0; c < 2; c++)
+                {
+                    labelsPerClass[c] += _classLabels[(2 * w) + c];
+                    onesPerClass[c] += _classOnes[(2 * w) + c];
+                }
+            }
+
+            var total = labelsPerClass[0] + labelsPerClass[1];
+            var overall = total > 0 ? ((2.0 * (onesPerClass[0] + onesPerClass[1])) - total) / total : 0;
+            Span<double> crowd = stackalloc double[2];
+            for (var c = 0; c < 2; c++)
+            {
+                crowd[c] = labelsPerClass[c] > 0 ? ((2.0 * onesPerClass[c]) - labelsPerClass[c]) / labelsPerClass[c] : overall;
+            }
+
+            var crowdBias = (crowd[0] + crowd[1]) / 2;
+            for (var w = 0; w < workerCount; w++)
+            {
+                var midpoint = 0.0;
+                for (var c = 0; c < 2; c++)
+                {
+                    var count = _classLabels[(2 * w) + c];
+                    var sum = (2.0 * _classOnes[(2 * w) + c]) - count;
+                    midpoint += (sum + crowd[c]) / (count + 1);
+                }
+
+                _bias[w] = (midpoint / 2) - crowdBias;
+            }
         }
     }
 }

@@ -14,15 +14,6 @@ public class ModelAccuracyTests(ITestOutputHelper output)
 {
     private const double Slack = 0.005;
 
-    // The one documented exception. KOS removes each worker's excess answer bias before message passing (see KosOptions.RemoveWorkerBias);
-    // that lifts snow_rte from 0.4975 to 0.8225 and snow_temp from 0.5693 to 0.9372, and costs 0.58 points on zencrowd_us
-    // (0.8672 against 0.8730, 12 of 2040 tasks), where the reference's uncorrected KOS happens to do well. Every variant of the
-    // correction that was tried (full or shrunk centring, 1-50 rounds) stayed within 0.8637-0.8676 there.
-    private static readonly Dictionary<(string Dataset, string Model), double> s_slackExceptions = new()
-    {
-        [("zencrowd_us", "kos")] = 0.007,
-    };
-
     // REFERENCE.md, "Reference accuracy": columns wawa, zbs, glad, mmsr, mace, kos. NaN = no reference (KOS is binary only).
     private static readonly Dictionary<string, Dictionary<string, double>> s_reference = new()
     {
@@ -73,8 +64,7 @@ public class ModelAccuracyTests(ITestOutputHelper output)
         var accuracy = gold.Accuracy(result.Labels);
         var reference = s_reference[dataset][model];
         output.WriteLine($"ACCURACY {dataset} {model} {accuracy:F4} reference {reference:F4}");
-        var slack = s_slackExceptions.GetValueOrDefault((dataset, model), Slack);
-        Assert.True(accuracy >= reference - slack, $"{model} on {dataset}: {accuracy:F4} < reference {reference:F4} - {slack}");
+        Assert.True(accuracy >= reference - Slack, $"{model} on {dataset}: {accuracy:F4} < reference {reference:F4} - {Slack}");
     }
 
     [Fact]

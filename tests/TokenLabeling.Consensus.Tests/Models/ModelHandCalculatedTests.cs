@@ -156,6 +156,24 @@ public class ModelHandCalculatedTests
     }
 
     [Fact]
+    public void KosLeavesEveryLabelOfTheReceivingWorkerOutOfItsMessages()
+    {
+        // Bias removal off, one round. Task 0: worker 0 says 1 twice (a kept duplicate), worker 1 says 0; task 1: both say 1.
+        // Codes: t0 = (w0 +1, w0 +1, w1 -1), t1 = (w0 +1, w1 +1); worker messages start at 1. Task sums: t0 = 1, t1 = 2.
+        // Task-to-worker messages leave out all of the receiving worker's labels on the task: t0→w0 = 1 - 2 = -1 (both labels),
+        // t0→w1 = 1 + 1 = 2, t1→w0 = t1→w1 = 1. Worker sums Σ a·x: w0 = -1 - 1 + 1 = -1, w1 = -2 + 1 = -1.
+        // Worker-to-task messages, again without the worker's own labels on that task: w0→t0 = -1 + 2 = 1 (each label),
+        // w1→t0 = -1 + 2 = 1, w0→t1 = -1 - 1 = -2, w1→t1 = -1 - 1 = -2. Final scores (before a common positive scale):
+        // t0 = 1 + 1 - 1 = 1, t1 = -2 - 2 = -4; mean |score| = 2.5, so P(class 1) = (1 + tanh(score / 2.5)) / 2.
+        // (Leaving out only the one label would give scores 1 and -2 and P(class 1 | t0) = (1 + tanh(2 / 3)) / 2.)
+        var set = AnnotationSet.FromIndices([0, 0, 0, 1, 1], [0, 0, 1, 0, 1], [1, 1, 0, 1, 1], new AnnotationSetOptions { ClassCount = 2 });
+        var result = new Kos(new KosOptions { Iterations = 1, RemoveWorkerBias = false }).Aggregate(set);
+        Assert.Equal([1, 0], result.Labels.ToArray());
+        Tolerance.Equal((1 + Math.Tanh(1 / 2.5)) / 2, result.GetPosterior(0)[1], 1e-12, 1e-12);
+        Tolerance.Equal((1 + Math.Tanh(-4 / 2.5)) / 2, result.GetPosterior(1)[1], 1e-12, 1e-12);
+    }
+
+    [Fact]
     public void KosTieOnAPerfectlySymmetricTaskGivesEqualPosteriors()
     {
         // Two tasks with one 0 and one 1 each from the same two workers: everything is symmetric, every score is 0.
