@@ -46,7 +46,14 @@ internal sealed partial class SimulationRun
                 consensus = better ? c : consensus;
             }
 
-            SettleItemFast(workers[..count], labels[..count], truth, consensus, top);
+            if (_settlement is null)
+            {
+                SettleItemFast(workers[..count], labels[..count], truth, consensus, top);
+            }
+            else
+            {
+                CountItem(workers[..count], labels[..count], truth, consensus, top);
+            }
         }
     }
 

@@ -49,6 +49,18 @@ internal sealed partial class SimulationRun
             return;
         }
 
+        if (_settlement is not null)
+        {
+            var coherent = 0;
+            foreach (var label in labels)
+            {
+                coherent += consensus >= 0 && label == consensus ? 1 : 0;
+            }
+
+            CountItem(workers, labels, truth, consensus, coherent);
+            return;
+        }
+
         var coherentWorkers = new List<int>();
         var incoherentWorkers = new List<int>();
         for (var i = 0; i < workers.Length; i++)

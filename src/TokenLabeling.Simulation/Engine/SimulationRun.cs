@@ -48,6 +48,9 @@ internal sealed partial class SimulationRun
     private readonly double _difficultySpread;
     private readonly bool _stakeWeighted;
     private readonly bool _labelsVisible;
+    private readonly long _stakeToBeAssigned;
+    private readonly double _minReputation;
+    private readonly double _forgetting;
 
     // Smallest coherent count that meets the review threshold, per label count (the same double comparison as the ledger path).
     private readonly int[] _minCoherentToAccept;
@@ -101,11 +104,16 @@ internal sealed partial class SimulationRun
         _difficultySpread = scenario.DifficultySpread;
         _stakeWeighted = scenario.StakeWeightedAssignment;
         _labelsVisible = !scenario.CommitReveal;
+        _settlement = scenario.Settlement;
+        var reviewThreshold = _settlement?.ReviewThreshold ?? _policy.ReviewThreshold;
+        _stakeToBeAssigned = _settlement?.StakePerLabel ?? _policy.StakePerLabel;
+        _minReputation = _settlement?.MinReputation ?? _policy.MinReputation;
+        _forgetting = _settlement?.ReputationForgetting ?? _policy.ReputationForgetting;
         _minCoherentToAccept = new int[65];
         for (var count = 1; count <= 64; count++)
         {
             var c = 0;
-            while (c <= count && (double)c / count < _policy.ReviewThreshold)
+            while (c <= count && (double)c / count < reviewThreshold)
             {
                 c++;
             }
@@ -131,6 +139,30 @@ internal sealed partial class SimulationRun
         _eligible = new int[_n];
         _cumulativeWeight = new long[_n];
         _scratch = new long[_n];
+        if (_settlement is { } settlement)
+        {
+            _kernel = RoundSettlementKernel.Supports(settlement.Policy) ? new RoundSettlementKernel(settlement.Policy) : null;
+            if (reviewThreshold > 0)
+            {
+                _reviewCounts = new long[_n];
+                _reviewTruth = new int[_n];
+            }
+
+            _partWorker = new int[_n];
+            _partStake = new long[_n];
+            _partCommitted = new int[_n];
+            _partAgreeing = new int[_n];
+            _partReview = new int[_n];
+            _partFlags = new Economics.Settlement.WorkerFlags[_n];
+            _partSlash = new long[_n];
+            _partReward = new long[_n];
+            _partShare = new long[_n];
+            _partHeld = new long[_n];
+            _gainPerAgreeingLabel = settlement.BudgetPerLabel;
+            var slashing = settlement.Policy.Slashing;
+            _lossPerWrongLabel = slashing.Basis == Economics.Policies.SlashBasis.None ? 0 : settlement.StakePerLabel * (double)slashing.RateBasisPoints / 10_000;
+        }
+
         Populate(pop);
 
         var meanExcess = 0.0;
@@ -183,6 +215,11 @@ internal sealed partial class SimulationRun
                 RunRoundGeneral(aggregator, cancellationToken);
             }
 
+            if (_settlement is not null)
+            {
+                SettleRound(useKernel: aggregator is null && _kernel is not null);
+            }
+
             var last = _round == _scenario.Rounds - 1;
             var metrics = EndRound(options.GiniEveryRound || last);
             totals.Add(metrics);
@@ -201,6 +238,10 @@ internal sealed partial class SimulationRun
 
         var summary = totals.ToSummary(_scenario.Rounds, finalShare);
         var path = aggregator is null ? "fast-mv" : "general:" + aggregator.Name;
+        if (_settlement is not null)
+        {
+            path += aggregator is null && _kernel is not null ? "+kernel" : "+engine";
+        }
         return new RunResult(_seed, _scenario.Name, path, rounds is null ? [] : rounds.AsReadOnly(), summary);
     }
 
@@ -306,10 +347,16 @@ internal sealed partial class SimulationRun
         _flows = default;
         Array.Copy(_balance, _roundStartBalance, _n);
         Array.Clear(_labelCounts);
+        if (_reviewCounts is not null)
+        {
+            Array.Clear(_reviewCounts);
+            Array.Clear(_reviewTruth!);
+        }
 
-        // A profit maximiser compares expected profit per label at full and at no effort under the policy's rules.
-        var reward = (double)(_policy.RewardPerLabel + _policy.MintPerCoherentLabel);
-        var slash = (double)_slashPerLabel;
+        // A profit maximiser compares expected profit per label at full and at no effort under the policy's rules
+        // (under an Economics policy: what an agreeing label earned and a disagreeing one cost in the last settlement).
+        var reward = _settlement is null ? (double)(_policy.RewardPerLabel + _policy.MintPerCoherentLabel) : _gainPerAgreeingLabel;
+        var slash = _settlement is null ? (double)_slashPerLabel : _lossPerWrongLabel;
         var pop = _scenario.Population;
         var fullEffortGain = (_agreeFullEffort * reward) - ((1 - _agreeFullEffort) * slash) - pop.EffortCostPerLabel;
         var noEffortGain = (_agreeNoEffort * reward) - ((1 - _agreeNoEffort) * slash) - pop.LowEffortCostPerLabel;
@@ -317,7 +364,7 @@ internal sealed partial class SimulationRun
 
         var eligible = 0;
         long weight = 0;
-        var minRep = _policy.MinReputation;
+        var minRep = _minReputation;
         for (var w = 0; w < _n; w++)
         {
             _behaviour[w] = _strategy[w] switch
@@ -331,7 +378,7 @@ internal sealed partial class SimulationRun
                 _ => maximizerBehaviour,
             };
 
-            if (_balance[w] < _policy.StakePerLabel)
+            if (_balance[w] < _stakeToBeAssigned)
             {
                 continue;
             }
@@ -478,7 +525,7 @@ internal sealed partial class SimulationRun
         var stats = new StrategyStats[Strategies.Count];
         long fullLabels = 0, fullCoherent = 0, guessLabels = 0, guessCoherent = 0, labels = 0;
         var busiest = 0.0;
-        var lambda = _policy.ReputationForgetting;
+        var lambda = _forgetting;
         for (var w = 0; w < _n; w++)
         {
             var n = (int)(_labelCounts[w] >> 32);

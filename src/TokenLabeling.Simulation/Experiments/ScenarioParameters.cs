@@ -1,6 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
 using System.Globalization;
+using TokenLabeling.Economics.Policies;
 using TokenLabeling.Simulation.Scenarios;
 
 namespace TokenLabeling.Simulation.Experiments;
@@ -11,6 +12,7 @@ public static class ScenarioParameters
     /// <summary>Gets the parameter names a sweep accepts, with what each sets.</summary>
     public static IReadOnlyDictionary<string, string> Descriptions { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
+        ["budgetPerLabel"] = "requester's budget per label of an Economics-settled round, tokens",
         ["adversaryShare"] = "share of adversarial identities, 0..1 (relative weights of the adversarial strategies kept; equal weights if the mix has none)",
         ["classCount"] = "number of classes K",
         ["commitReveal"] = "1 hides labels until all are in, 0 shows them (lazy copiers can copy)",
@@ -48,8 +50,14 @@ public static class ScenarioParameters
 
         var p = scenario.Policy;
         var pop = scenario.Population;
+        if (scenario.Settlement is { } settlement && ApplyToSettlement(settlement, name, value) is { } changed)
+        {
+            return scenario with { Settlement = changed };
+        }
+
         return name switch
         {
+            "budgetPerLabel" => throw new ArgumentException($"Sweep parameter '{name}' needs a scenario with an Economics settlement ('settlement').", nameof(name)),
             "adversaryShare" => scenario with { Population = pop with { Mix = pop.Mix.WithAdversaryShare(InRange(name, value, 0, 1)) } },
             "classCount" => scenario with { ClassCount = Whole(name, value), ClassPrior = [] },
             "commitReveal" => scenario with { CommitReveal = Whole(name, value) != 0 },
@@ -70,6 +78,32 @@ public static class ScenarioParameters
             "workerCount" => scenario with { Population = pop with { WorkerCount = Whole(name, value) } },
             _ => throw new ArgumentException($"Unknown sweep parameter '{name}'. Known: {string.Join(", ", Descriptions.Keys)}.", nameof(name)),
         };
+    }
+
+    /// <summary>Sets a parameter of an Economics round settlement; <see langword="null"/> when the parameter is not one of its own.</summary>
+    private static RoundSettlement? ApplyToSettlement(RoundSettlement settlement, string name, double value)
+    {
+        var policy = settlement.Policy;
+        switch (name)
+        {
+            case "stakePerLabel":
+                return settlement with { StakePerLabel = Tokens(name, value) };
+            case "budgetPerLabel":
+                return settlement with { BudgetPerLabel = Tokens(name, value) };
+            case "reviewThreshold":
+                return settlement with { ReviewThreshold = InRange(name, value, 0, 1) };
+            case "minReputation":
+                return settlement with { MinReputation = InRange(name, value, 0, 1) };
+            case "slashBps":
+                var s = policy.Slashing;
+                var slashing = new SlashingPolicy(s.Basis, Whole(name, value) is var bps and >= 0 and <= 10_000 ? bps : throw new ArgumentException($"Sweep parameter '{name}' must lie in 0..10000.", nameof(value)), s.ExemptAtOrAboveCoherence, s.CapBasisPoints, s.QaPenalties);
+                return settlement with { Policy = new SettlementPolicy(policy.Name, policy.Fees, policy.Reward, slashing, policy.Redistribution, policy.Holdback) };
+            case "rewardPerLabel":
+            case "flatFeePerLabel":
+                throw new ArgumentException($"Sweep parameter '{name}' belongs to the per-item policy; with an Economics settlement vary 'budgetPerLabel' or the policy itself.", nameof(name));
+            default:
+                return null;
+        }
     }
 
     private static double InRange(string name, double value, double min, double max) =>

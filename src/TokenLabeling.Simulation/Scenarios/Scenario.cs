@@ -153,8 +153,12 @@ public sealed record Scenario
     /// <summary>Gets the aggregator name: <c>mv</c> (built-in fast path) or any name the caller's resolver knows (e.g. <c>ds</c>).</summary>
     public string Aggregator { get; init; } = "mv";
 
-    /// <summary>Gets the settlement policy.</summary>
+    /// <summary>Gets the per-item settlement rules used when <see cref="Settlement"/> is <see langword="null"/>.</summary>
     public IncentivePolicy Policy { get; init; } = PolicyPresets.Default;
+
+    /// <summary>Gets the Economics settlement of each round (any <see cref="Economics.Presets.SettlementPresets"/> policy or a custom one);
+    /// when set it replaces <see cref="Policy"/>: labels are counted per worker during the round and each round is settled as one task.</summary>
+    public RoundSettlement? Settlement { get; init; }
 
     /// <summary>Gets the crowd.</summary>
     public PopulationModel Population { get; init; } = new();
@@ -177,6 +181,7 @@ public sealed record Scenario
         Check(!string.IsNullOrWhiteSpace(Aggregator), nameof(Aggregator), "must name an aggregator");
         ArgumentNullException.ThrowIfNull(Policy);
         Policy.Validate();
+        Settlement?.Validate();
         var p = Population ?? throw new ArgumentException("Population is required.", nameof(Population));
         Check(p.WorkerCount is >= 1 and <= 10_000_000, "Population.WorkerCount", "must lie in 1..10000000");
         Check(p.SkillMin is >= 0 and <= 1 && p.SkillMax is >= 0 and <= 1 && p.SkillMin <= p.SkillMax, "Population.SkillMin/SkillMax", "must satisfy 0 <= SkillMin <= SkillMax <= 1");
