@@ -78,8 +78,129 @@ public sealed class AttackTests(AnvilFixture chain) : ChainTest(chain)
         var other = published.TicketFor(Chain.Workers[1].Address);
         await AssertRevertsAsync("AlreadyClaimed", () => Chain.Escrow.ClaimManyAsync(other.Account, [other, other]));
         Assert.Equal((BigInteger)1000, await Chain.Token.BalanceOfAsync(worker.Address) - before);
-        Assert.True(await Chain.Escrow.Signer.CallAsync<IsClaimedFunction, IsClaimedOutputDTO>(
-            Chain.Escrow.EscrowAddress, new IsClaimedFunction { TaskId = taskId, Account = worker.Address }) is { ReturnValue1: true });
+        Assert.True(await IsClaimedAsync(taskId, 0, worker.Address));
+        Assert.False(await IsClaimedAsync(taskId, 1, Chain.Workers[1].Address));
+    }
+
+    [Fact]
+    public async Task ClaimAfterItsRecordWasCleared_Reverts_AndCannotBeRevivedByJoiningAgain()
+    {
+        var (taskId, published) = await MerkleTaskAsync(budget: 3000, payouts: [1000, 2000]);
+        var worker = Chain.Workers[1];
+        var ticket = published.TicketFor(worker.Address);
+        Assert.Equal((BigInteger)2, await WorkerSlotAsync(taskId, worker.Address));
+        await Chain.Escrow.ClaimManyAsync(worker.Address, [ticket]);
+
+        // The claim cleared the worker's record: that is the "claimed" flag.
+        Assert.Equal(BigInteger.Zero, await WorkerSlotAsync(taskId, worker.Address));
+        await AssertRevertsAsync("AlreadyClaimed", () => Chain.Escrow.ClaimAsync(ticket));
+        await AssertRevertsAsync("AlreadyClaimed", () => Chain.Escrow.ClaimManyAsync(worker.Address, [ticket]));
+        // Joining again would write a new record, but a settled task accepts no joins.
+        await AssertRevertsAsync("WrongStatus", () => Chain.Escrow.For(worker).JoinAsync(taskId, Chain.Token.TokenAddress, 0));
+        Assert.Equal((BigInteger)1000, await Chain.Token.BalanceOfAsync(Chain.Escrow.EscrowAddress));
+    }
+
+    [Fact]
+    public async Task LeafOfAnAccountThatNeverJoined_Reverts_AndItsAmountGoesBackAtTheSweep()
+    {
+        var (taskId, _) = await OpenAsync(Chain.Token.TokenAddress, budget: 3000, feeBps: 0, (Chain.Workers[0], 0));
+        await PastRevealAsync(taskId);
+        var outsider = Chain.Workers[9].Address;
+        // The settler's plan pays an account that never joined the task (leaf index 1: no worker there).
+        var plan = new ChainSettlementPlan(taskId, [new ChainPayout(Chain.Workers[0].Address, 1000), new ChainPayout(outsider, 2000)], 0, 0);
+        var published = await Chain.Escrow.For(Chain.Settler).PublishSettlementAsync(plan, 1);
+        await AssertRevertsAsync("NotAWorker", () => Chain.Escrow.ClaimAsync(published.TicketFor(outsider)));
+        await AssertRevertsAsync("NotAWorker", () => Chain.Escrow.ClaimManyAsync(outsider, [published.TicketFor(outsider)]));
+        Assert.False(await IsClaimedAsync(taskId, 1, outsider));
+        await Chain.Escrow.ClaimAsync(published.TicketFor(Chain.Workers[0].Address));
+
+        await Chain.SetTimeAsync((await Chain.Escrow.GetTaskAsync(taskId)).ClaimDeadline);
+        var before = await Chain.Token.BalanceOfAsync(Chain.Admin.Address);
+        await Chain.Escrow.SweepAsync(taskId);
+        Assert.Equal((BigInteger)2000, await Chain.Token.BalanceOfAsync(Chain.Admin.Address) - before);
+        Assert.Equal(BigInteger.Zero, await Chain.Token.BalanceOfAsync(Chain.Escrow.EscrowAddress));
+    }
+
+    [Fact]
+    public async Task LeafIndexOtherThanTheJoinIndex_Reverts_WithBothIndices()
+    {
+        var (taskId, _) = await OpenAsync(Chain.Token.TokenAddress, budget: 3000, feeBps: 0, (Chain.Workers[0], 0), (Chain.Workers[1], 0));
+        await PastRevealAsync(taskId);
+        // Lines in the wrong order: worker 1 joined second but is listed first.
+        var plan = new ChainSettlementPlan(taskId, [new ChainPayout(Chain.Workers[1].Address, 1000), new ChainPayout(Chain.Workers[0].Address, 2000)], 0, 0);
+        var published = await Chain.Escrow.For(Chain.Settler).PublishSettlementAsync(plan, 1);
+        var e = await Assert.ThrowsAsync<ContractRevertException>(() => Chain.Escrow.ClaimAsync(published.TicketFor(Chain.Workers[1].Address)));
+        var error = Assert.IsType<WrongWorkerIndexError>(e.Error);
+        Assert.Equal(BigInteger.Zero, error.LeafIndex);
+        Assert.Equal(BigInteger.One, error.WorkerIndex);
+        Assert.Equal((BigInteger)3000, await Chain.Token.BalanceOfAsync(Chain.Escrow.EscrowAddress));
+    }
+
+    [Fact]
+    public async Task PayoutTotalBeyond96Bits_IsRefusedAtPost_AndJustBelowIsPaid()
+    {
+        var limit = (BigInteger.One << 96) - 1;
+        var (taskId, _) = await OpenAsync(Chain.Token.TokenAddress, budget: limit + 5, feeBps: 0, (Chain.Workers[0], 0));
+        await PastRevealAsync(taskId);
+        var settler = Chain.Escrow.For(Chain.Settler);
+        var tooLarge = new ChainSettlementPlan(taskId, [new ChainPayout(Chain.Workers[0].Address, limit + 1)], refund: 4, fee: 0);
+        var e = await Assert.ThrowsAsync<ContractRevertException>(() => settler.PublishSettlementAsync(tooLarge, 1));
+        var error = Assert.IsType<PayoutTotalTooLargeError>(e.Error);
+        Assert.Equal(limit + 1, error.TotalPayout);
+        Assert.Equal(limit, error.Max);
+
+        var atLimit = new ChainSettlementPlan(taskId, [new ChainPayout(Chain.Workers[0].Address, limit)], refund: 5, fee: 0);
+        var published = await settler.PublishSettlementAsync(atLimit, 2);
+        var before = await Chain.Token.BalanceOfAsync(Chain.Workers[0].Address);
+        await Chain.Escrow.ClaimAsync(published.TicketFor(Chain.Workers[0].Address));
+        Assert.Equal(limit, await Chain.Token.BalanceOfAsync(Chain.Workers[0].Address) - before);
+        Assert.Equal(BigInteger.Zero, (await Chain.Escrow.GetTaskAsync(taskId)).Unclaimed);
+    }
+
+    [Fact]
+    public async Task ClaimPaysInItsTasksToken_AndABatchMixingTokens_Reverts()
+    {
+        var (otherToken, _) = await TokenClient.DeployAsync(Chain.Admin, "Other Token", "OTH", BigInteger.Pow(10, 24));
+        var worker = Chain.Workers[0];
+        var (labelTask, labelPublished) = await MerkleTaskAsync(budget: 3000, payouts: [1000, 2000]);
+        var (otherTask, _) = await OpenAsync(otherToken.TokenAddress, budget: 500, feeBps: 0, (worker, 0));
+        await PastRevealAsync(otherTask);
+        var otherPublished = await Chain.Escrow.For(Chain.Settler).PublishSettlementAsync(
+            new ChainSettlementPlan(otherTask, [new ChainPayout(worker.Address, 500)], 0, 0), 1);
+
+        await AssertRevertsAsync("TokenMismatch", () => Chain.Escrow.ClaimManyAsync(
+            worker.Address, [labelPublished.TicketFor(worker.Address), otherPublished.TicketFor(worker.Address)]));
+        // A leaf of one task presented as another task's does not verify.
+        await AssertRevertsAsync("InvalidProof", () => Chain.Escrow.ClaimAsync(labelPublished.TicketFor(worker.Address) with { TaskId = otherTask }));
+
+        var labelBefore = await Chain.Token.BalanceOfAsync(worker.Address);
+        await Chain.Escrow.ClaimAsync(otherPublished.TicketFor(worker.Address));
+        Assert.Equal((BigInteger)500, await otherToken.BalanceOfAsync(worker.Address));
+        Assert.Equal(labelBefore, await Chain.Token.BalanceOfAsync(worker.Address));
+        Assert.Equal(BigInteger.Zero, await otherToken.BalanceOfAsync(Chain.Escrow.EscrowAddress));
+        Assert.Equal((BigInteger)3000, await Chain.Token.BalanceOfAsync(Chain.Escrow.EscrowAddress));
+        Assert.False(await IsClaimedAsync(labelTask, 0, worker.Address));
+    }
+
+    [Fact]
+    public async Task ClaimManyBatch_IsInEveryTasksAuditTrail()
+    {
+        var worker = Chain.Workers[1];
+        var (first, firstPublished) = await MerkleTaskAsync(budget: 3000, payouts: [1000, 2000]);
+        var (second, secondPublished) = await MerkleTaskAsync(budget: 700, payouts: [300, 400]);
+        var receipt = await Chain.Escrow.ClaimManyAsync(worker.Address, [firstPublished.TicketFor(worker.Address), secondPublished.TicketFor(worker.Address)]);
+        await Chain.Escrow.ClaimAsync(firstPublished.TicketFor(Chain.Workers[0].Address));
+
+        var firstTrail = await Chain.Escrow.ReadTimelineAsync(first);
+        var secondTrail = await Chain.Escrow.ReadTimelineAsync(second);
+        var firstClaims = firstTrail.Events.OfType<FundsReleasedEvent>().Where(e => e.Kind == "Claimed").ToArray();
+        Assert.Equal(2, firstClaims.Length);
+        Assert.Contains(firstClaims, c => string.Equals(c.Account, worker.Address, StringComparison.OrdinalIgnoreCase) && c.Amount == 2000
+            && c.TransactionHash == receipt.TransactionHash);
+        Assert.Contains(firstClaims, c => string.Equals(c.Account, Chain.Workers[0].Address, StringComparison.OrdinalIgnoreCase) && c.Amount == 1000);
+        var secondClaim = Assert.Single(secondTrail.Events.OfType<FundsReleasedEvent>(), e => e.Kind == "Claimed");
+        Assert.Equal((BigInteger)400, secondClaim.Amount);
+        Assert.True(firstTrail.Events.Select(e => (e.BlockNumber, e.LogIndex)).SequenceEqual(firstTrail.Events.Select(e => (e.BlockNumber, e.LogIndex)).Order()));
     }
 
     [Fact]
@@ -210,7 +331,7 @@ public sealed class AttackTests(AnvilFixture chain) : ChainTest(chain)
     [Fact]
     public async Task RootWhoseLeavesExceedItsTotal_CannotDrainRefundOrFee()
     {
-        var (taskId, _) = await OpenAsync(Chain.Token.TokenAddress, budget: 1000, feeBps: 1000);
+        var (taskId, _) = await OpenAsync(Chain.Token.TokenAddress, budget: 1000, feeBps: 1000, (Chain.Workers[0], 0));
         await PastRevealAsync(taskId);
         var worker = Chain.Workers[0].Address;
         // Posted totals: payout 100, refund 800, fee 100. The tree, though, promises the worker 900.
@@ -337,13 +458,22 @@ public sealed class AttackTests(AnvilFixture chain) : ChainTest(chain)
     private async Task PastRevealAsync(BigInteger taskId) =>
         await Chain.SetTimeAsync((await Chain.Escrow.GetTaskAsync(taskId)).RevealDeadline);
 
+    /// <summary>A task joined by workers 0..n-1 (stake 0) and settled by a Merkle root paying them in join order.</summary>
     private async Task<(BigInteger TaskId, PublishedSettlement Published)> MerkleTaskAsync(BigInteger budget, BigInteger[] payouts)
     {
-        var (taskId, _) = await OpenAsync(Chain.Token.TokenAddress, budget, feeBps: 0);
+        var (taskId, _) = await OpenAsync(Chain.Token.TokenAddress, budget, feeBps: 0, [.. payouts.Select((_, i) => (Chain.Workers[i], BigInteger.Zero))]);
         await PastRevealAsync(taskId);
         var plan = new ChainSettlementPlan(taskId, [.. payouts.Select((p, i) => new ChainPayout(Chain.Workers[i].Address, p))], budget - payouts.Aggregate(BigInteger.Zero, (a, b) => a + b), 0);
         return (taskId, await Chain.Escrow.For(Chain.Settler).PublishSettlementAsync(plan, 1));
     }
+
+    private async Task<bool> IsClaimedAsync(BigInteger taskId, BigInteger index, string account) =>
+        (await Chain.Escrow.Signer.CallAsync<IsClaimedFunction, IsClaimedOutputDTO>(
+            Chain.Escrow.EscrowAddress, new IsClaimedFunction { TaskId = taskId, Index = index, Account = account })).ReturnValue1;
+
+    private async Task<BigInteger> WorkerSlotAsync(BigInteger taskId, string account) =>
+        (await Chain.Escrow.Signer.CallAsync<WorkerSlotOfFunction, WorkerSlotOfOutputDTO>(
+            Chain.Escrow.EscrowAddress, new WorkerSlotOfFunction { TaskId = taskId, Account = account })).ReturnValue1;
 
     private static async Task AssertRevertsAsync(string errorName, Func<Task> action)
     {

@@ -40,26 +40,35 @@ public sealed class GasTests(AnvilFixture chain, ITestOutputHelper output) : Cha
         Assert.True(gas.Max(g => g.Gas) - gas.Min(g => g.Gas) <= 200, string.Join(", ", gas));
     }
 
-    // Measured ceilings (regression guards). A single claim costs about 10.6k more than Uniswap's MerkleDistributor,
-    // whose root and token are immutables: the escrow reads the task's root and token and decrements the task's
-    // unclaimed total (the cap that keeps an over-promising root from touching other money). See benchmarks/gas.md.
+    // A claim reads and writes the task's claim slot (root prefix + unclaimed total) and clears the claimant's worker
+    // record (written at join; clearing it earns the 4,800 refund). See benchmarks/gas.md for the arithmetic.
     [Theory]
-    [InlineData(1_000, 87_865, 53_705, 98_600, 64_400)]
-    [InlineData(100_000, 93_133, 59_051, 103_900, 69_700)]
-    public async Task Claim_AgainstMerkleDistributorAnchors(int leaves, int freshAnchor, int holderAnchor, int freshCeiling, int holderCeiling)
+    [InlineData(1_000, 10, 87_865, 53_705)]
+    [InlineData(100_000, 17, 93_133, 59_051)]
+    public async Task Claim_AgainstMerkleDistributorAnchors(int leaves, int anchorDepth, int freshAnchor, int holderAnchor)
     {
-        var accounts = FreshAccounts(leaves);
-        var account = accounts[leaves / 3];
-        var (_, first) = await MerkleTaskAsync(accounts, payoutId: 1);
-        var (_, second) = await MerkleTaskAsync(accounts, payoutId: 2);
+        // Two workers joined before the measured one, so its leaf index (2) is neither zero nor special.
+        var account = await FreshSignerAsync();
+        var joiners = new[] { Chain.Workers[6], Chain.Workers[7], account };
+        var (_, first) = await MerkleTaskAsync(joiners, leaves);
+        var (_, second) = await MerkleTaskAsync(joiners, leaves);
+        var firstTicket = first.TicketFor(account.Address);
+        var secondTicket = second.TicketFor(account.Address);
+        // Like for like with the anchor: a leaf at the tree's full depth in both tasks.
+        Assert.Equal(anchorDepth, firstTicket.Proof.Count);
+        Assert.Equal(anchorDepth, secondTicket.Proof.Count);
+        Assert.Equal((BigInteger)2, firstTicket.Index);
+
         // A relayer sends both claims; the escrow always pays the listed account.
-        var fresh = await Chain.Escrow.ClaimAsync(first.TicketFor(account));
-        var holder = await Chain.Escrow.ClaimAsync(second.TicketFor(account));
-        var depth = first.TicketFor(account).Proof.Count;
-        output.WriteLine($"| claim, {leaves:N0} leaves (proof {depth}) | fresh recipient, first claim in its bitmap word | {fresh.GasUsed:N0} | {freshAnchor:N0} |");
-        output.WriteLine($"| claim, {leaves:N0} leaves (proof {depth}) | holder, later claim in the same word | {holder.GasUsed:N0} | {holderAnchor:N0} |");
-        Assert.True(fresh.GasUsed <= freshCeiling, $"fresh claim {fresh.GasUsed} > {freshCeiling} (anchor {freshAnchor})");
-        Assert.True(holder.GasUsed <= holderCeiling, $"holder claim {holder.GasUsed} > {holderCeiling} (anchor {holderAnchor})");
+        var fresh = await Chain.Escrow.ClaimAsync(firstTicket);
+        var holder = await Chain.Escrow.ClaimAsync(secondTicket);
+        output.WriteLine($"| claim, {leaves:N0} leaves (proof {anchorDepth}) | fresh recipient (never held the token) | {fresh.GasUsed:N0} | {freshAnchor:N0} | {fresh.GasUsed - freshAnchor:+#,0;-#,0} |");
+        output.WriteLine($"| claim, {leaves:N0} leaves (proof {anchorDepth}) | holder (holds the token) | {holder.GasUsed:N0} | {holderAnchor:N0} | {holder.GasUsed - holderAnchor:+#,0;-#,0} |");
+
+        // Target met: a claim to a fresh recipient costs less than the anchor's.
+        Assert.True(fresh.GasUsed <= freshAnchor, $"fresh claim {fresh.GasUsed} > anchor {freshAnchor}");
+        // Target not met for a holder: measured ceiling (regression guard), within 1.5k of the anchor (benchmarks/gas.md).
+        Assert.True(holder.GasUsed <= holderAnchor + 1_500, $"holder claim {holder.GasUsed} > {holderAnchor} + 1,500");
     }
 
     [Theory]
@@ -68,49 +77,44 @@ public sealed class GasTests(AnvilFixture chain, ITestOutputHelper output) : Cha
     public async Task ClaimMany_CollectsTwentyTasks_WithOneTransfer(int leavesPerTask)
     {
         const int Tasks = 20;
-        var freshAccount = FreshAccounts(1)[0];
-        var holderAccount = Chain.Workers[5].Address;
+        var freshAccount = await FreshSignerAsync();
+        var holderAccount = Chain.Workers[5];
         var tickets = new List<ClaimTicket>();
         var holderTickets = new List<ClaimTicket>();
         for (var t = 0; t < Tasks + 1; t++)
         {
-            var accounts = FreshAccounts(leavesPerTask - 2);
-            accounts.Insert(t % accounts.Count, freshAccount);
-            accounts.Add(holderAccount);
-            var (_, published) = await MerkleTaskAsync(accounts, payoutId: 1);
-            tickets.Add(published.TicketFor(freshAccount));
-            holderTickets.Add(published.TicketFor(holderAccount));
+            var (_, published) = await MerkleTaskAsync([freshAccount, holderAccount], leavesPerTask);
+            tickets.Add(published.TicketFor(freshAccount.Address));
+            holderTickets.Add(published.TicketFor(holderAccount.Address));
         }
 
-        // The holder has already claimed once in the same bitmap word, so each claim below is "later in the word".
         await Chain.Escrow.ClaimAsync(holderTickets[Tasks]);
-        var one = await Chain.Escrow.ClaimManyAsync(freshAccount, [tickets[Tasks]]);
-        var many = await Chain.Escrow.ClaimManyAsync(freshAccount, tickets.Take(Tasks).ToArray());
-        var holderMany = await Chain.Escrow.ClaimManyAsync(holderAccount, holderTickets.Take(Tasks).ToArray());
-        // "one" made the fresh account a holder with a used word; compare the marginal cost per task.
-        var perTaskFresh = many.GasUsed / Tasks;
+        var one = await Chain.Escrow.ClaimManyAsync(freshAccount.Address, [tickets[Tasks]]);
+        var many = await Chain.Escrow.ClaimManyAsync(freshAccount.Address, tickets.Take(Tasks).ToArray());
+        var holderMany = await Chain.Escrow.ClaimManyAsync(holderAccount.Address, holderTickets.Take(Tasks).ToArray());
         var perTaskHolder = holderMany.GasUsed / Tasks;
-        output.WriteLine($"| claimMany, {Tasks} tasks of {leavesPerTask:N0} leaves | account already claimed once (word used, holder) | {many.GasUsed:N0} total, {perTaskFresh:N0} per task |");
-        output.WriteLine($"| claimMany, {Tasks} tasks of {leavesPerTask:N0} leaves | holder, word used | {holderMany.GasUsed:N0} total, {perTaskHolder:N0} per task |");
-        output.WriteLine($"| claimMany, 1 task of {leavesPerTask:N0} leaves | fresh recipient, first in word | {one.GasUsed:N0} |");
+        output.WriteLine($"| claimMany, 1 task of {leavesPerTask:N0} leaves | fresh recipient | {one.GasUsed:N0} | |");
+        output.WriteLine($"| claimMany, {Tasks} tasks of {leavesPerTask:N0} leaves | holder (the account of the row above) | {many.GasUsed:N0} | {many.GasUsed / Tasks:N0} |");
+        output.WriteLine($"| claimMany, {Tasks} tasks of {leavesPerTask:N0} leaves | holder (another worker) | {holderMany.GasUsed:N0} | {perTaskHolder:N0} |");
 
-        // A fresh account collecting 20 tasks at once: first claim in its word and a transfer to an empty balance.
-        var fresh2 = FreshAccounts(1)[0];
+        // A fresh account collecting 20 tasks at once: its first claim and a transfer to an empty balance.
+        var fresh2 = await FreshSignerAsync();
         var freshTickets = new List<ClaimTicket>();
         for (var t = 0; t < Tasks; t++)
         {
-            var accounts = FreshAccounts(leavesPerTask - 1);
-            accounts.Insert(t % accounts.Count, fresh2);
-            var (_, published) = await MerkleTaskAsync(accounts, payoutId: 1);
-            freshTickets.Add(published.TicketFor(fresh2));
+            var (_, published) = await MerkleTaskAsync([fresh2], leavesPerTask);
+            freshTickets.Add(published.TicketFor(fresh2.Address));
         }
 
-        var freshMany = await Chain.Escrow.ClaimManyAsync(fresh2, freshTickets);
-        output.WriteLine($"| claimMany, {Tasks} tasks of {leavesPerTask:N0} leaves | fresh recipient, first in word | {freshMany.GasUsed:N0} total, {freshMany.GasUsed / Tasks:N0} per task |");
-        // Measured ceilings (regression guards); the issue's target of 15k per task is not met (see benchmarks/gas.md).
-        var ceiling = leavesPerTask <= 8 ? 20_800 : 26_500;
-        Assert.True(freshMany.GasUsed / Tasks <= ceiling, $"{freshMany.GasUsed / Tasks} gas per task");
+        var freshMany = await Chain.Escrow.ClaimManyAsync(fresh2.Address, freshTickets);
+        var perTaskFresh = freshMany.GasUsed / Tasks;
+        output.WriteLine($"| claimMany, {Tasks} tasks of {leavesPerTask:N0} leaves | fresh recipient | {freshMany.GasUsed:N0} | {perTaskFresh:N0} |");
+        output.WriteLine($"proof lengths: {string.Join(", ", freshTickets.Select(t => t.Proof.Count).Distinct().Order())}");
+        // Measured ceilings (regression guards) while the per-task cost is being reduced; see benchmarks/gas.md.
+        var ceiling = leavesPerTask <= 8 ? 15_400 : 19_700;
+        Assert.True(perTaskFresh <= ceiling, $"{perTaskFresh} gas per task");
         Assert.True(perTaskHolder <= ceiling, $"{perTaskHolder} gas per task");
+
         // One transfer for all tasks: 20 tasks at once cost far less than 20 single claims.
         Assert.True(many.GasUsed < 20 * one.GasUsed / 3, $"{many.GasUsed} vs 20 x {one.GasUsed}");
     }
@@ -177,7 +181,19 @@ public sealed class GasTests(AnvilFixture chain, ITestOutputHelper output) : Cha
     }
 
     /// <summary>Creates a task whose budget equals the plan's payouts (no stakes, no fee) and posts the plan.</summary>
-    private async Task<(BigInteger TaskId, PublishedSettlement Published)> MerkleTaskAsync(IReadOnlyList<string> accounts, ulong payoutId)
+    private async Task<(BigInteger TaskId, PublishedSettlement Published)> MerkleTaskAsync(IReadOnlyList<string> accounts, ulong payoutId) =>
+        await MerkleTaskAsync([], accounts, payoutId);
+
+    /// <summary>
+    /// Creates a task that <paramref name="joiners"/> join (stake 0, so a fresh account stays fresh) and posts a plan of
+    /// <paramref name="leaves"/> lines: the joiners in join order (their leaf index is their worker index), then
+    /// accounts that never joined (their leaves only size the tree).
+    /// </summary>
+    private async Task<(BigInteger TaskId, PublishedSettlement Published)> MerkleTaskAsync(IReadOnlyList<ChainSigner> joiners, int leaves) =>
+        await MerkleTaskAsync(joiners, [.. joiners.Select(j => j.Address), .. FreshAccounts(leaves - joiners.Count)], payoutId: 1);
+
+    private async Task<(BigInteger TaskId, PublishedSettlement Published)> MerkleTaskAsync(
+        IReadOnlyList<ChainSigner> joiners, IReadOnlyList<string> accounts, ulong payoutId)
     {
         var payouts = accounts.Select((a, i) => new ChainPayout(a, BigInteger.Pow(10, 18) + i)).ToArray();
         var budget = payouts.Aggregate(BigInteger.Zero, (s, p) => s + p.Payout);
@@ -188,9 +204,24 @@ public sealed class GasTests(AnvilFixture chain, ITestOutputHelper output) : Cha
             ThresholdBps = 5000, SlashBps = 0, FeeBps = 0, CommitWindow = TimeSpan.FromSeconds(60), RevealWindow = TimeSpan.FromSeconds(60),
             ClaimWindow = TimeSpan.FromDays(30), DatasetHash = new byte[32],
         });
+        foreach (var joiner in joiners)
+        {
+            await Chain.Escrow.For(joiner).JoinAsync(created.TaskId, Chain.Token.TokenAddress, 0);
+        }
+
         await Chain.SetTimeAsync(created.RevealDeadline);
         var published = await Chain.Escrow.For(Chain.Settler).PublishSettlementAsync(new ChainSettlementPlan(created.TaskId, payouts, 0, 0), payoutId);
         return (created.TaskId, published);
+    }
+
+    /// <summary>A signer with ether for gas that has never held the token.</summary>
+    private async Task<ChainSigner> FreshSignerAsync()
+    {
+        var n = Interlocked.Increment(ref s_freshCounter);
+        var key = Nethereum.Util.Sha3Keccack.Current.CalculateHash(Encoding.UTF8.GetBytes($"fresh-signer-{n}"));
+        var signer = Chain.NewSigner("0x" + Convert.ToHexString(key));
+        await Chain.SetEtherBalanceAsync(signer.Address, BigInteger.Pow(10, 20));
+        return signer;
     }
 
     /// <summary>Addresses that have never held a token or claimed anything.</summary>

@@ -25,6 +25,8 @@ namespace TokenLabeling.Chain.Client;
 /// </remarks>
 public sealed class EscrowClient
 {
+    private static readonly string s_claimedManyTopic = AbiWords.ToHex(AbiWords.Keccak("ClaimedMany(address,uint256[],uint256[])"u8));
+
     /// <summary>Role allowed to settle tasks.</summary>
     public static readonly ReadOnlyMemory<byte> SettlerRole = AbiWords.Keccak("SETTLER_ROLE"u8);
 
@@ -236,6 +238,11 @@ public sealed class EscrowClient
     /// Builds the Merkle tree of a settlement plan (leaf index = position in the plan) and posts its root and totals
     /// (settler role). The gas of the post does not depend on the number of workers.
     /// </summary>
+    /// <remarks>
+    /// The escrow pays a leaf only to the account that joined the task at the leaf's index, so the plan's lines must
+    /// be the task's workers in join order; a line for an account that never joined reverts with <c>NotAWorker</c>
+    /// when claimed, and its amount returns to the requester at the sweep. The total payout must fit in 96 bits.
+    /// </remarks>
     /// <param name="plan">The plan.</param>
     /// <param name="payoutId">Idempotency key (non-zero).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -413,6 +420,15 @@ public sealed class EscrowClient
             Topics = [null, topic],
         };
         var logs = await Signer.Web3.Eth.Filters.GetLogs.SendRequestAsync(filter).ConfigureAwait(false);
+        // claimMany pays several tasks with one ClaimedMany event whose task ids are in its data: read those
+        // batches by their signature and keep the entries of this task.
+        var batches = await Signer.Web3.Eth.Filters.GetLogs.SendRequestAsync(new NewFilterInput
+        {
+            Address = [EscrowAddress],
+            FromBlock = filter.FromBlock,
+            ToBlock = BlockParameter.CreateLatest(),
+            Topics = [s_claimedManyTopic],
+        }).ConfigureAwait(false);
         var events = new List<TimelineEvent>();
         var datasetHash = string.Empty;
         var datasetUri = string.Empty;
@@ -437,7 +453,17 @@ public sealed class EscrowClient
             }
         }
 
-        return new TaskTimeline(taskId, EscrowAddress, datasetHash, datasetUri, events);
+        foreach (var log in batches)
+        {
+            if (string.Equals(log.Address, EscrowAddress, StringComparison.OrdinalIgnoreCase))
+            {
+                events.AddRange(TimelineDecoder.DecodeClaims(log, taskId));
+            }
+        }
+
+        var ordered = events.OrderBy(e => e.BlockNumber).ThenBy(e => e.LogIndex).ToList();
+
+        return new TaskTimeline(taskId, EscrowAddress, datasetHash, datasetUri, ordered);
     }
 
     private async Task<TEvent> DecodeSingleAsync<TEvent>(ChainReceipt receipt)

@@ -1,5 +1,6 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Numerics;
 using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using TokenLabeling.Chain.Bindings.LabelingEscrow.ContractDefinition;
@@ -69,6 +70,12 @@ internal static class TimelineDecoder
             return new TaskSettledEvent(b, h, i, e.PayoutId, AbiWords.ToHex(e.Root), e.TotalPayout, e.Refund, e.Fee);
         }
 
+        if (log.IsLogForEvent<ClaimedManyEventDTO>())
+        {
+            // A batch of claims names its tasks in its data, not in a topic: see DecodeClaims.
+            return null;
+        }
+
         if (log.IsLogForEvent<ClaimedEventDTO>())
         {
             var e = log.DecodeEvent<ClaimedEventDTO>().Event;
@@ -112,5 +119,32 @@ internal static class TimelineDecoder
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The claims of <paramref name="taskId"/> in one <c>ClaimedMany</c> log (a <c>claimMany</c> batch pays several
+    /// tasks with one transfer and one event), or nothing when the log is of another kind.
+    /// </summary>
+    public static IEnumerable<TimelineEvent> DecodeClaims(FilterLog log, BigInteger taskId)
+    {
+        if (!log.IsLogForEvent<ClaimedManyEventDTO>())
+        {
+            yield break;
+        }
+
+        var e = log.DecodeEvent<ClaimedManyEventDTO>().Event;
+        if (e.TaskIds.Count != e.Amounts.Count)
+        {
+            throw new InvalidOperationException(
+                $"ClaimedMany log {log.TransactionHash}#{log.LogIndex.Value} lists {e.TaskIds.Count} tasks but {e.Amounts.Count} amounts.");
+        }
+
+        for (var k = 0; k < e.TaskIds.Count; k++)
+        {
+            if (e.TaskIds[k] == taskId)
+            {
+                yield return new FundsReleasedEvent(log.BlockNumber.Value, log.TransactionHash, log.LogIndex.Value, "Claimed", e.Account, e.Amounts[k]);
+            }
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace TokenLabeling.Chain.Merkle;
 /// One entry of a Merkle settlement: what <paramref name="Account"/> may claim from task <paramref name="TaskId"/>.
 /// </summary>
 /// <param name="TaskId">Task id.</param>
-/// <param name="Index">Entry index within the settlement (the worker's position in the plan).</param>
+/// <param name="Index">The worker's join index in the task (its position in a plan whose workers are in join order);
+/// the escrow pays a leaf only to the account that joined the task at this index.</param>
 /// <param name="Account">Address that receives the payout.</param>
 /// <param name="Amount">Payout in base units (stake back minus slash plus reward plus share).</param>
 public readonly record struct SettlementLeaf(BigInteger TaskId, BigInteger Index, string Account, BigInteger Amount)

@@ -538,10 +538,11 @@ namespace TokenLabeling.Chain.Bindings.LabelingEscrow
         }
 
 
-        public Task<bool> IsClaimedQueryAsync(BigInteger taskId, string account, BlockParameter blockParameter = null)
+        public Task<bool> IsClaimedQueryAsync(BigInteger taskId, BigInteger index, string account, BlockParameter blockParameter = null)
         {
             var isClaimedFunction = new IsClaimedFunction();
                 isClaimedFunction.TaskId = taskId;
+                isClaimedFunction.Index = index;
                 isClaimedFunction.Account = account;
 
             return ContractHandler.QueryAsync<IsClaimedFunction, bool>(isClaimedFunction, blockParameter);
@@ -1179,6 +1180,7 @@ namespace TokenLabeling.Chain.Bindings.LabelingEscrow
             return new List<Type>
             {
                 typeof(ClaimedEventDTO),
+                typeof(ClaimedManyEventDTO),
                 typeof(DefaultAdminDelayChangeCanceledEventDTO),
                 typeof(DefaultAdminDelayChangeScheduledEventDTO),
                 typeof(DefaultAdminTransferCanceledEventDTO),
@@ -1238,6 +1240,7 @@ namespace TokenLabeling.Chain.Bindings.LabelingEscrow
                 typeof(NothingToRevealError),
                 typeof(NothingToWithdrawError),
                 typeof(PayoutIdAlreadyAppliedError),
+                typeof(PayoutTotalTooLargeError),
                 typeof(ReentrancyGuardReentrantCallError),
                 typeof(SafeCastOverflowedUintDowncastError),
                 typeof(SafeERC20FailedOperationError),
@@ -1248,6 +1251,7 @@ namespace TokenLabeling.Chain.Bindings.LabelingEscrow
                 typeof(TooLateError),
                 typeof(UnknownTaskError),
                 typeof(WrongStatusError),
+                typeof(WrongWorkerIndexError),
                 typeof(ZeroAddressError)
             };
         }

@@ -36,6 +36,12 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
     /// A commitment below this bound is refused, so the two can never be confused.
     uint256 private constant REVEALED_BOUND = 1 << 16;
 
+    /// @dev A worker record (`_workerSlots`) packs the task's token above bit 96 and the worker's index + 1 below it.
+    /// The token is written at join (the slot is written then anyway), so a claim learns it from the record it must
+    /// read to find the claimant, instead of reading the task's token slot.
+    uint256 private constant RECORD_TOKEN_SHIFT = 96;
+    uint256 private constant RECORD_INDEX_MASK = (1 << 96) - 1;
+
     enum TaskStatus {
         None,
         Open,
@@ -90,8 +96,10 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         uint128 feeDue;
         uint128 minStake;
         bytes32 datasetHash;
-        bytes32 merkleRoot;
-        uint256 unclaimed;
+        // Everything a claim reads and writes about the task, in one slot: the first 20 bytes of the posted Merkle
+        // root (zero until a root is posted and again after the sweep) and what the root may still pay out.
+        bytes20 merkleRootPrefix;
+        uint96 unclaimed;
     }
 
     /// @notice One annotator of a task.
@@ -121,10 +129,11 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
 
     mapping(uint256 taskId => TaskState) private _tasks;
     mapping(uint256 taskId => mapping(uint256 index => Worker)) private _workers;
-    mapping(uint256 taskId => mapping(address account => uint256 indexPlusOne)) private _workerSlots;
+    /// @dev (token << 96) | (index + 1); zero if the account never joined, and zero again once it has claimed its
+    /// Merkle leaf (clearing the record is the "claimed" flag and earns the storage refund).
+    mapping(uint256 taskId => mapping(address account => uint256 record)) private _workerSlots;
     mapping(uint256 taskId => mapping(uint256 item => uint256 record)) private _items;
     mapping(uint256 taskId => mapping(uint256 item => mapping(uint256 worker => uint256 vote))) private _votes;
-    mapping(address account => mapping(uint256 word => uint256 bits)) private _claimed;
     mapping(IERC20 token => mapping(address account => uint256 amount)) private _balances;
 
     event TaskCreated(
@@ -148,7 +157,11 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         uint256 fee,
         uint256 claimDeadline
     );
-    event Claimed(uint256 indexed taskId, address indexed account, uint256 index, uint256 amount);
+    /// @notice One Merkle leaf paid by {claim}.
+    event Claimed(uint256 indexed taskId, address account, uint256 amount);
+    /// @notice Leaves of several tasks paid to one account by {claimMany} (one event for the whole batch:
+    /// `taskIds[k]` paid `amounts[k]`).
+    event ClaimedMany(address indexed account, uint256[] taskIds, uint256[] amounts);
     event Swept(uint256 indexed taskId, address indexed requester, uint256 amount);
     event RefundWithdrawn(uint256 indexed taskId, address indexed requester, uint256 amount);
     event FeeWithdrawn(uint256 indexed taskId, address indexed treasury, uint256 amount);
@@ -183,6 +196,8 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
     error BooksDoNotBalance(uint256 totalPayout, uint256 refund, uint256 fee, uint256 held);
     error FeeMismatch(uint256 fee, uint256 expected);
     error AlreadyClaimed(uint256 taskId, address account);
+    error WrongWorkerIndex(uint256 taskId, address account, uint256 leafIndex, uint256 workerIndex);
+    error PayoutTotalTooLarge(uint256 totalPayout, uint256 max);
     error InvalidProof(uint256 taskId, address account);
     error ClaimsNotOpen(uint256 taskId);
     error ClaimExceedsUnclaimed(uint256 taskId, uint256 amount, uint256 unclaimed);
@@ -344,9 +359,12 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
 
     /// @notice Posts the Merkle root and totals of a settlement plan computed off chain. Costs O(1) gas
     /// whatever the number of annotators; each annotator then pulls its payout with {claim} or {claimMany}.
-    /// @dev Leaves are keccak256(bytes.concat(keccak256(abi.encode(taskId, index, account, amount)))), pairs
-    /// hashed in sorted order (OpenZeppelin MerkleProof). The books must balance: totalPayout + refund + fee
-    /// equals budget + stakes, and the fee is the task's fee rate applied to the budget.
+    /// @dev Leaves are keccak256(bytes.concat(keccak256(abi.encode(taskId, index, account, amount)))), where
+    /// `index` is the worker's join index, pairs hashed in sorted order (OpenZeppelin MerkleProof). The books must
+    /// balance: totalPayout + refund + fee equals budget + stakes, and the fee is the task's fee rate applied to the
+    /// budget. Only the root's first 20 bytes are stored, next to the unclaimed total (one slot for claims to touch):
+    /// forging a proof against them is a 160-bit preimage search, and whatever tree a settler posts, claims can never
+    /// pay more than `totalPayout`, which therefore must fit in 96 bits.
     function postMerkleSettlement(
         uint256 taskId,
         uint64 payoutId,
@@ -356,7 +374,7 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         uint256 fee
     ) external onlyRole(SETTLER_ROLE) {
         TaskState storage t = _settleableTask(taskId, payoutId);
-        if (root == bytes32(0)) revert InvalidParameter("root");
+        if (bytes20(root) == bytes20(0)) revert InvalidParameter("root");
         uint256 budget = t.budget;
         uint256 expectedFee = budget * t.feeBps / BPS;
         if (fee != expectedFee) revert FeeMismatch(fee, expectedFee);
@@ -365,39 +383,48 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         if (totalPayout > held || refund > held || totalPayout + refund + fee != held) {
             revert BooksDoNotBalance(totalPayout, refund, fee, held);
         }
+        if (totalPayout > type(uint96).max) revert PayoutTotalTooLarge(totalPayout, type(uint96).max);
         uint256 claimDeadline = block.timestamp + t.claimWindow;
         t.status = TaskStatus.MerkleSettled;
         t.payoutId = payoutId;
         t.claimDeadline = uint40(claimDeadline);
         t.refundDue = uint128(refund);
         t.feeDue = uint128(fee);
-        t.merkleRoot = root;
-        t.unclaimed = totalPayout;
+        t.merkleRootPrefix = bytes20(root);
+        t.unclaimed = uint96(totalPayout);
         emit MerkleSettlementPosted(taskId, payoutId, root, totalPayout, refund, fee, claimDeadline);
     }
 
-    /// @notice Claims one Merkle settlement leaf; the payout always goes to `account`.
+    /// @notice Claims one Merkle settlement leaf; the payout always goes to `account`, which must have joined
+    /// the task at the leaf's index.
     function claim(uint256 taskId, uint256 index, address account, uint256 amount, bytes32[] calldata proof)
         external
         nonReentrant
     {
-        IERC20 token = _markClaimed(taskId, index, account, amount, proof);
+        IERC20 token = _claimLeaf(taskId, index, account, amount, proof);
+        emit Claimed(taskId, account, amount);
         token.safeTransfer(account, amount);
     }
 
-    /// @notice Claims leaves of several tasks for one account with a single transfer. All tasks must share
-    /// one token.
+    /// @notice Claims leaves of several tasks for one account with a single transfer and a single event. All
+    /// tasks must share one token.
     function claimMany(address account, ClaimRequest[] calldata claims) external nonReentrant {
-        if (claims.length == 0) revert LengthMismatch();
+        uint256 n = claims.length;
+        if (n == 0) revert LengthMismatch();
+        uint256[] memory taskIds = new uint256[](n);
+        uint256[] memory amounts = new uint256[](n);
         IERC20 token;
         uint256 total;
-        for (uint256 k; k < claims.length; ++k) {
+        for (uint256 k; k < n; ++k) {
             ClaimRequest calldata c = claims[k];
-            IERC20 taskToken = _markClaimed(c.taskId, c.index, account, c.amount, c.proof);
+            IERC20 taskToken = _claimLeaf(c.taskId, c.index, account, c.amount, c.proof);
             if (k == 0) token = taskToken;
             else if (taskToken != token) revert TokenMismatch(c.taskId);
+            taskIds[k] = c.taskId;
+            amounts[k] = c.amount;
             total += c.amount;
         }
+        emit ClaimedMany(account, taskIds, amounts);
         token.safeTransfer(account, total);
     }
 
@@ -409,8 +436,8 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         if (block.timestamp < t.claimDeadline) revert TooEarly(block.timestamp, t.claimDeadline);
         uint256 amount = t.unclaimed;
         t.status = TaskStatus.Swept;
+        t.merkleRootPrefix = bytes20(0);
         t.unclaimed = 0;
-        t.merkleRoot = bytes32(0);
         emit Swept(taskId, t.requester, amount);
         if (amount != 0) t.token.safeTransfer(t.requester, amount);
     }
@@ -459,9 +486,10 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         return _workers[taskId][index];
     }
 
-    /// @notice The worker's index in the task plus one, or zero if it has not joined.
+    /// @notice The worker's index in the task plus one; zero if it has not joined, or once it has claimed its
+    /// Merkle settlement leaf (see {isClaimed}).
     function workerSlotOf(uint256 taskId, address account) external view returns (uint256) {
-        return _workerSlots[taskId][account];
+        return _workerSlots[taskId][account] & RECORD_INDEX_MASK;
     }
 
     /// @notice The raw vote of a worker on an item: 0 = none, below 2^16 = revealed label + 1, else commitment.
@@ -478,8 +506,11 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         }
     }
 
-    function isClaimed(uint256 taskId, address account) external view returns (bool) {
-        return _claimed[account][taskId >> 8] & (1 << (taskId & 0xff)) != 0;
+    /// @notice Whether the worker that joined `taskId` at `index` as `account` has claimed its Merkle leaf.
+    function isClaimed(uint256 taskId, uint256 index, address account) external view returns (bool) {
+        TaskState storage t = _tasks[taskId];
+        if (t.status != TaskStatus.MerkleSettled && t.status != TaskStatus.Swept) return false;
+        return _workerSlots[taskId][account] == 0 && index < t.workerCount && _workers[taskId][index].account == account;
     }
 
     /// @notice Amount credited to `account` in `token` and not yet withdrawn.
@@ -544,7 +575,7 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         t.totalStake = uint128(totalStake);
         t.workerCount = uint32(index + 1);
         _workers[taskId][index] = Worker(msg.sender, uint128(received));
-        _workerSlots[taskId][msg.sender] = index + 1;
+        _workerSlots[taskId][msg.sender] = (uint256(uint160(address(t.token))) << RECORD_TOKEN_SHIFT) | (index + 1);
         emit WorkerJoined(taskId, msg.sender, index, received);
     }
 
@@ -626,9 +657,9 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
     }
 
     function _workerIndex(uint256 taskId, address account) private view returns (uint256) {
-        uint256 slot = _workerSlots[taskId][account];
-        if (slot == 0) revert NotAWorker(taskId, account);
-        return slot - 1;
+        uint256 indexPlusOne = _workerSlots[taskId][account] & RECORD_INDEX_MASK;
+        if (indexPlusOne == 0) revert NotAWorker(taskId, account);
+        return indexPlusOne - 1;
     }
 
     /// @dev Plurality per item. Counts committed, revealed and agreeing labels of accepted items per worker.
@@ -748,31 +779,40 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         emit WorkerSettled(taskId, account, payout, o.slash, reward, share);
     }
 
-    /// @dev Verifies a leaf and marks it claimed. "Claimed" is keyed by (account, task), both bound in the leaf,
-    /// so no leaf can be claimed twice and an annotator's claims over consecutive tasks share one bitmap word.
-    function _markClaimed(uint256 taskId, uint256 index, address account, uint256 amount, bytes32[] calldata proof)
+    /// @dev Verifies a leaf, pays it out of the task's unclaimed total and marks it claimed; returns the task's
+    /// token. Storage touched: the task's claim slot (root prefix + unclaimed: one cold read, one write) and the
+    /// claimant's worker record (one cold read, cleared). Clearing it is the "claimed" flag: a second claim of the
+    /// same (task, account) finds no record, and the nonzero-to-zero write earns the storage refund, so the flag
+    /// costs almost nothing. Nothing reads a record after a Merkle settlement except the views (joining, committing
+    /// and revealing need an open task; cancelling and abandoning read `_workers`).
+    function _claimLeaf(uint256 taskId, uint256 index, address account, uint256 amount, bytes32[] calldata proof)
         private
         returns (IERC20)
     {
         TaskState storage t = _tasks[taskId];
-        bytes32 root = t.merkleRoot;
-        if (root == bytes32(0)) revert ClaimsNotOpen(taskId);
-        if (!MerkleProof.verifyCalldata(proof, root, leafOf(taskId, index, account, amount))) {
+        bytes20 rootPrefix = t.merkleRootPrefix;
+        if (rootPrefix == bytes20(0)) revert ClaimsNotOpen(taskId);
+        if (bytes20(MerkleProof.processProofCalldata(proof, leafOf(taskId, index, account, amount))) != rootPrefix) {
             revert InvalidProof(taskId, account);
         }
-        _setClaimed(account, taskId);
+        mapping(address => uint256) storage records = _workerSlots[taskId];
+        uint256 record = records[account];
+        if (index >= MAX_WORKERS || record & RECORD_INDEX_MASK != index + 1) _refuseClaim(taskId, index, account, record);
         uint256 unclaimed = t.unclaimed;
         // A root whose leaves add up to more than its posted total cannot pay out more than that total.
         if (amount > unclaimed) revert ClaimExceedsUnclaimed(taskId, amount, unclaimed);
-        t.unclaimed = unclaimed - amount;
-        emit Claimed(taskId, account, index, amount);
-        return t.token;
+        t.unclaimed = uint96(unclaimed - amount);
+        delete records[account];
+        return IERC20(address(uint160(record >> RECORD_TOKEN_SHIFT)));
     }
 
-    function _setClaimed(address account, uint256 taskId) private {
-        uint256 bit = 1 << (taskId & 0xff);
-        uint256 bits = _claimed[account][taskId >> 8];
-        if (bits & bit != 0) revert AlreadyClaimed(taskId, account);
-        _claimed[account][taskId >> 8] = bits | bit;
+    /// @dev Why a verified leaf cannot be paid (only reached on the way to a revert, so its reads cost nothing
+    /// to a successful claim).
+    function _refuseClaim(uint256 taskId, uint256 index, address account, uint256 record) private view {
+        if (record != 0) revert WrongWorkerIndex(taskId, account, index, (record & RECORD_INDEX_MASK) - 1);
+        if (index < _tasks[taskId].workerCount && _workers[taskId][index].account == account) {
+            revert AlreadyClaimed(taskId, account);
+        }
+        revert NotAWorker(taskId, account);
     }
 }
