@@ -94,9 +94,7 @@ public sealed class Glad : ILabelAggregator
         var workerCount = annotations.WorkerCount;
         var offsets = annotations.TaskOffsets;
         var workers = annotations.Workers;
-        var labels = annotations.Labels;
         var n = annotations.LabelCount;
-        var logOthers = Math.Log(k - 1);
 
         var alpha = new double[workerCount];
         alpha.AsSpan().Fill(o.AbilityPriorMean);
@@ -106,19 +104,7 @@ public sealed class Glad : ILabelAggregator
         beta.AsSpan().Fill(Math.Exp(o.LogEasinessPriorMean));
         var priors = new double[k];
         priors.AsSpan().Fill(1.0 / k);
-        var logPriors = new double[k];
-        var posteriors = new double[taskCount * k];
-        var correct = new double[n];
-        var tasks = annotations.Tasks;
-
-        // Per-label buffers, so that the transcendental functions run as whole-span (vectorized) operations.
-        var x = new double[n];
-        var sigma = new double[n];
-        var logRight = new double[n];
-        var gradient = new double[Math.Max(workerCount, taskCount)];
-        var curvature = new double[gradient.Length];
-        var baselines = new double[taskCount];
-        var logNormalizers = new double[taskCount];
+        var pass = new Pass(this, annotations, goldLabels, alpha, beta, logBeta, priors);
         var trace = new List<double>();
         var previous = double.NegativeInfinity;
         var converged = false;
@@ -127,58 +113,15 @@ public sealed class Glad : ILabelAggregator
         for (var it = 1; it <= o.MaxIterations; it++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-
-            // E-step: log p(c | labels) = log π_c + Σ log(off) + Σ_{labels equal to c} (log σ - log off).
             for (var c = 0; c < k; c++)
             {
-                logPriors[c] = Math.Log(Math.Max(priors[c], ModelMath.ProbabilityFloor));
+                pass.LogPriors[c] = Math.Log(Math.Max(priors[c], ModelMath.ProbabilityFloor));
             }
 
-            Products(tasks, workers, alpha, beta, x);
-            TensorPrimitives.Sigmoid(x, sigma);
-            TensorPrimitives.Log(sigma, logRight);
-            var objective = 0.0;
-            for (var t = 0; t < taskCount; t++)
-            {
-                var row = posteriors.AsSpan(t * k, k);
-                logPriors.CopyTo(row);
-                var baseline = 0.0;
-                for (var i = offsets[t]; i < offsets[t + 1]; i++)
-                {
-                    // log(1 - σ(x)) = log σ(x) - x, exactly, so one logarithm per label serves both outcomes.
-                    var logWrong = logRight[i] - x[i] - logOthers;
-                    baseline += logWrong;
-                    row[labels[i]] += logRight[i] - logWrong;
-                }
-
-                baselines[t] = baseline;
-                if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
-                {
-                    objective += row[goldLabels[t]] + baseline;
-                }
-            }
-
-            // One vectorized exponential over all T × K scores; gold and label-less rows are overwritten after it.
-            ModelMath.SoftmaxRows(posteriors, k, logNormalizers);
-            for (var t = 0; t < taskCount; t++)
-            {
-                var row = posteriors.AsSpan(t * k, k);
-                if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
-                {
-                    row.Clear();
-                    row[goldLabels[t]] = 1;
-                }
-                else if (offsets[t + 1] > offsets[t])
-                {
-                    objective += logNormalizers[t] + baselines[t];
-                }
-                else
-                {
-                    priors.CopyTo(row);
-                }
-            }
-
-            objective += LogPriorDensity(alpha, logBeta);
+            // E-step, fused per task range with the gradient sums of the first ability update (σ(αβ) from the E-step is
+            // still current for it).
+            pass.Chunks.Run(pass.ExpectationStep);
+            var objective = pass.SumObjective() + LogPriorDensity(alpha, logBeta);
             ModelMath.EnsureFinite(objective, Name, it, "the objective");
             trace.Add(objective);
             iterations = it;
@@ -199,34 +142,19 @@ public sealed class Glad : ILabelAggregator
             // M-step.
             if (o.EstimateClassPriors)
             {
-                var mean = ModelMath.MeanPosterior(annotations, posteriors, goldLabels);
+                var mean = ModelMath.MeanPosterior(annotations, pass.Posteriors, goldLabels);
                 mean.CopyTo(priors, 0);
-            }
-
-            for (var t = 0; t < taskCount; t++)
-            {
-                for (var i = offsets[t]; i < offsets[t + 1]; i++)
-                {
-                    correct[i] = posteriors[(t * k) + labels[i]];
-                }
             }
 
             for (var sweep = 0; sweep < o.NewtonSweeps; sweep++)
             {
-                // σ(αβ) from the E-step is still current for the first ability update.
-                if (sweep > 0)
-                {
-                    Products(tasks, workers, alpha, beta, x);
-                    TensorPrimitives.Sigmoid(x, sigma);
-                }
-
-                UpdateAbilities(annotations, alpha, beta, sigma, correct, gradient, curvature);
-                Products(tasks, workers, alpha, beta, x);
-                TensorPrimitives.Sigmoid(x, sigma);
-                UpdateEasiness(annotations, beta, logBeta, x, sigma, correct);
+                UpdateAbilities(alpha, pass.ReduceAbilityGradients());
+                pass.GatherAbilityGradients = sweep + 1 < o.NewtonSweeps;
+                pass.Chunks.Run(pass.EasinessStep);
             }
         }
 
+        var posteriors = pass.Posteriors;
         var skills = new double[workerCount];
         var counts = new int[workerCount];
         for (var t = 0; t < taskCount; t++)
@@ -266,71 +194,280 @@ public sealed class Glad : ILabelAggregator
     }
 
     // d/dα Σ [q log σ(αβ) + (1 - q) log(1 - σ(αβ))] = Σ (q - σ) β; d²/dα² = -Σ σ(1 - σ) β². Both exact, so Newton ascends.
-    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void UpdateAbilities(AnnotationSet set, Span<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<double> sigma, ReadOnlySpan<double> correct, Span<double> gradient, Span<double> curvature)
+    private void UpdateAbilities(Span<double> alpha, (double[] Gradient, double[] Curvature) sums)
     {
-        var offsets = set.TaskOffsets;
-        var workers = set.Workers;
-        var w = alpha.Length;
-        var g = gradient[..w];
-        var h = curvature[..w];
-        g.Clear();
-        h.Clear();
-        for (var t = 0; t < beta.Length; t++)
-        {
-            var b = beta[t];
-            for (var i = offsets[t]; i < offsets[t + 1]; i++)
-            {
-                var worker = workers[i];
-                var s = sigma[i];
-                g[worker] += (correct[i] - s) * b;
-                h[worker] += s * (1 - s) * b * b;
-            }
-        }
-
         var inverseVariance = 1.0 / Options.AbilityPriorVariance;
-        for (var j = 0; j < w; j++)
+        for (var j = 0; j < alpha.Length; j++)
         {
-            var grad = g[j] - ((alpha[j] - Options.AbilityPriorMean) * inverseVariance);
-            alpha[j] += Math.Clamp(grad / (h[j] + inverseVariance), -MaxStep, MaxStep);
+            var grad = sums.Gradient[j] - ((alpha[j] - Options.AbilityPriorMean) * inverseVariance);
+            alpha[j] += Math.Clamp(grad / (sums.Curvature[j] + inverseVariance), -MaxStep, MaxStep);
         }
     }
 
-    // With x = α e^b: d/db = Σ (q - σ) x. The exact second derivative can be positive, so the step uses the Gauss-Newton
-    // curvature Σ σ(1 - σ) x² plus the prior's, which keeps every step an ascent direction.
-    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void UpdateEasiness(AnnotationSet set, Span<double> beta, Span<double> logBeta, ReadOnlySpan<double> products, ReadOnlySpan<double> sigma, ReadOnlySpan<double> correct)
+    /// <summary>
+    /// The passes over the labels, one task range at a time (see <see cref="TaskChunks"/>): per-label buffers of a range stay in
+    /// cache between the steps of a pass, and per-worker sums are gathered per range and added in range order, so the result does
+    /// not depend on how many cores ran the ranges.
+    /// </summary>
+    private sealed class Pass
     {
-        var offsets = set.TaskOffsets;
-        var inverseVariance = 1.0 / Options.LogEasinessPriorVariance;
-        for (var t = 0; t < beta.Length; t++)
+        private readonly Glad _model;
+        private readonly int _k;
+        private readonly int _workerCount;
+        private readonly int[] _offsets;
+        private readonly int[] _workers;
+        private readonly int[] _labels;
+        private readonly int[] _gold;
+        private readonly double[] _alpha;
+        private readonly double[] _beta;
+        private readonly double[] _logBeta;
+        private readonly double[] _priors;
+        private readonly double _logOthers;
+
+        // Per label: α·β (clamped), σ(α·β), log σ(α·β), and the posterior of the answered class.
+        private readonly double[] _x;
+        private readonly double[] _sigma;
+        private readonly double[] _logRight;
+        private readonly double[] _correct;
+        private readonly double[] _baselines;
+        private readonly double[] _logNormalizers;
+
+        // Per range: the ability gradient and curvature sums (workers × ranges) and the objective.
+        private readonly double[] _gradient;
+        private readonly double[] _curvature;
+        private readonly double[] _objective;
+        private readonly double[] _gradientTotal;
+        private readonly double[] _curvatureTotal;
+
+        public Pass(Glad model, AnnotationSet set, ReadOnlySpan<int> gold, double[] alpha, double[] beta, double[] logBeta, double[] priors)
         {
-            var g = 0.0;
-            var h = 0.0;
-            for (var i = offsets[t]; i < offsets[t + 1]; i++)
+            _model = model;
+            _k = set.ClassCount;
+            _workerCount = set.WorkerCount;
+            _offsets = set.TaskOffsets.ToArray();
+            _workers = set.Workers.ToArray();
+            _labels = set.Labels.ToArray();
+            _gold = gold.IsEmpty ? [] : gold.ToArray();
+            _alpha = alpha;
+            _beta = beta;
+            _logBeta = logBeta;
+            _priors = priors;
+            _logOthers = Math.Log(_k - 1);
+            var n = set.LabelCount;
+            _x = new double[n];
+            _sigma = new double[n];
+            _logRight = new double[n];
+            _correct = new double[n];
+            _baselines = new double[set.TaskCount];
+            _logNormalizers = new double[set.TaskCount];
+            LogPriors = new double[_k];
+            Posteriors = new double[set.TaskCount * _k];
+            Chunks = TaskChunks.Create(set.TaskOffsets, 2L * _workerCount);
+            _gradient = new double[Chunks.Count * _workerCount];
+            _curvature = new double[Chunks.Count * _workerCount];
+            _objective = new double[Chunks.Count];
+            _gradientTotal = new double[_workerCount];
+            _curvatureTotal = new double[_workerCount];
+            ExpectationStep = RunExpectationStep;
+            EasinessStep = RunEasinessStep;
+        }
+
+        public TaskChunks Chunks { get; }
+
+        public double[] LogPriors { get; }
+
+        public double[] Posteriors { get; }
+
+        /// <summary>Gets or sets whether <see cref="EasinessStep"/> also gathers the ability sums at the new easiness.</summary>
+        public bool GatherAbilityGradients { get; set; }
+
+        /// <summary>Gets the E-step of one range, followed by the ability sums at the current parameters.</summary>
+        public Action<int> ExpectationStep { get; }
+
+        /// <summary>Gets the easiness Newton step of one range (at the current abilities), optionally followed by the ability sums.</summary>
+        public Action<int> EasinessStep { get; }
+
+        public double SumObjective()
+        {
+            var total = 0.0;
+            foreach (var v in _objective)
             {
-                var x = products[i];
-                var s = sigma[i];
-                g += (correct[i] - s) * x;
-                h += s * (1 - s) * x * x;
+                total += v;
             }
 
-            g -= (logBeta[t] - Options.LogEasinessPriorMean) * inverseVariance;
-            logBeta[t] += Math.Clamp(g / (h + inverseVariance), -MaxStep, MaxStep);
-            beta[t] = Math.Exp(logBeta[t]);
+            return total;
         }
-    }
 
-    // x_i = α(worker of label i) · β(task of label i), kept inside ±700 so that σ(x) and log σ(x) stay finite.
-    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Products(ReadOnlySpan<int> tasks, ReadOnlySpan<int> workers, ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, Span<double> x)
-    {
-        for (var i = 0; i < x.Length; i++)
+        public (double[] Gradient, double[] Curvature) ReduceAbilityGradients()
         {
-            x[i] = Math.Clamp(alpha[workers[i]] * beta[tasks[i]], -MaxProduct, MaxProduct);
+            var w = _workerCount;
+            _gradient.AsSpan(0, w).CopyTo(_gradientTotal);
+            _curvature.AsSpan(0, w).CopyTo(_curvatureTotal);
+            for (var c = 1; c < Chunks.Count; c++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(_gradientTotal, _gradient.AsSpan(c * w, w), _gradientTotal);
+                System.Numerics.Tensors.TensorPrimitives.Add(_curvatureTotal, _curvature.AsSpan(c * w, w), _curvatureTotal);
+            }
+
+            return (_gradientTotal, _curvatureTotal);
+        }
+
+        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RunExpectationStep(int chunk)
+        {
+            var k = _k;
+            var t0 = Chunks.Start(chunk);
+            var t1 = Chunks.End(chunk);
+            var i0 = _offsets[t0];
+            var i1 = _offsets[t1];
+            var offsets = _offsets;
+            var workers = _workers;
+            var labels = _labels;
+            var x = _x;
+            var logRight = _logRight;
+            var posteriors = Posteriors;
+            var logPriors = LogPriors;
+            Products(t0, t1);
+            TensorPrimitives.Sigmoid(x.AsSpan(i0, i1 - i0), _sigma.AsSpan(i0, i1 - i0));
+            TensorPrimitives.Log(_sigma.AsSpan(i0, i1 - i0), logRight.AsSpan(i0, i1 - i0));
+
+            // log p(c | labels) = log π_c + Σ log(off) + Σ_{labels equal to c} (log σ - log off).
+            var objective = 0.0;
+            for (var t = t0; t < t1; t++)
+            {
+                var row = posteriors.AsSpan(t * k, k);
+                logPriors.CopyTo(row);
+                var baseline = 0.0;
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    // log(1 - σ(x)) = log σ(x) - x, exactly, so one logarithm per label serves both outcomes.
+                    var logWrong = logRight[i] - x[i] - _logOthers;
+                    baseline += logWrong;
+                    row[labels[i]] += logRight[i] - logWrong;
+                }
+
+                _baselines[t] = baseline;
+                if (_gold.Length > 0 && _gold[t] >= 0)
+                {
+                    objective += row[_gold[t]] + baseline;
+                }
+            }
+
+            // One vectorized exponential over the range's T × K scores; gold and label-less rows are overwritten after it.
+            ModelMath.SoftmaxRows(posteriors.AsSpan(t0 * k, (t1 - t0) * k), k, _logNormalizers.AsSpan(t0, t1 - t0));
+            var gradient = _gradient.AsSpan(chunk * _workerCount, _workerCount);
+            var curvature = _curvature.AsSpan(chunk * _workerCount, _workerCount);
+            gradient.Clear();
+            curvature.Clear();
+            var sigma = _sigma;
+            var correct = _correct;
+            for (var t = t0; t < t1; t++)
+            {
+                var row = posteriors.AsSpan(t * k, k);
+                if (_gold.Length > 0 && _gold[t] >= 0)
+                {
+                    row.Clear();
+                    row[_gold[t]] = 1;
+                }
+                else if (offsets[t + 1] > offsets[t])
+                {
+                    objective += _logNormalizers[t] + _baselines[t];
+                }
+                else
+                {
+                    _priors.CopyTo(row);
+                }
+
+                var b = _beta[t];
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    var q = row[labels[i]];
+                    correct[i] = q;
+                    var s = sigma[i];
+                    gradient[workers[i]] += (q - s) * b;
+                    curvature[workers[i]] += s * (1 - s) * b * b;
+                }
+            }
+
+            _objective[chunk] = objective;
+        }
+
+        // With x = α e^b: d/db = Σ (q - σ) x. The exact second derivative can be positive, so the step uses the Gauss-Newton
+        // curvature Σ σ(1 - σ) x² plus the prior's, which keeps every step an ascent direction.
+        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RunEasinessStep(int chunk)
+        {
+            var t0 = Chunks.Start(chunk);
+            var t1 = Chunks.End(chunk);
+            var i0 = _offsets[t0];
+            var i1 = _offsets[t1];
+            var offsets = _offsets;
+            var x = _x;
+            var sigma = _sigma;
+            var correct = _correct;
+            var logBeta = _logBeta;
+            var o = _model.Options;
+            var inverseVariance = 1.0 / o.LogEasinessPriorVariance;
+            Products(t0, t1);
+            TensorPrimitives.Sigmoid(x.AsSpan(i0, i1 - i0), sigma.AsSpan(i0, i1 - i0));
+            for (var t = t0; t < t1; t++)
+            {
+                var g = 0.0;
+                var h = 0.0;
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    var xi = x[i];
+                    var s = sigma[i];
+                    g += (correct[i] - s) * xi;
+                    h += s * (1 - s) * xi * xi;
+                }
+
+                g -= (logBeta[t] - o.LogEasinessPriorMean) * inverseVariance;
+                logBeta[t] += Math.Clamp(g / (h + inverseVariance), -MaxStep, MaxStep);
+            }
+
+            TensorPrimitives.Exp(logBeta.AsSpan(t0, t1 - t0), _beta.AsSpan(t0, t1 - t0));
+            if (!GatherAbilityGradients)
+            {
+                return;
+            }
+
+            Products(t0, t1);
+            TensorPrimitives.Sigmoid(x.AsSpan(i0, i1 - i0), sigma.AsSpan(i0, i1 - i0));
+            var gradient = _gradient.AsSpan(chunk * _workerCount, _workerCount);
+            var curvature = _curvature.AsSpan(chunk * _workerCount, _workerCount);
+            gradient.Clear();
+            curvature.Clear();
+            var workers = _workers;
+            for (var t = t0; t < t1; t++)
+            {
+                var b = _beta[t];
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    var s = sigma[i];
+                    gradient[workers[i]] += (correct[i] - s) * b;
+                    curvature[workers[i]] += s * (1 - s) * b * b;
+                }
+            }
+        }
+
+        // x_i = α(worker of label i) · β(task of label i), kept inside ±700 so that σ(x) and log σ(x) stay finite.
+        private void Products(int t0, int t1)
+        {
+            var offsets = _offsets;
+            var workers = _workers;
+            var alpha = _alpha;
+            var x = _x;
+            for (var t = t0; t < t1; t++)
+            {
+                var b = _beta[t];
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    x[i] = Math.Clamp(alpha[workers[i]] * b, -MaxProduct, MaxProduct);
+                }
+            }
         }
     }
 
