@@ -1,5 +1,6 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace TokenLabeling.Consensus.Models;
@@ -90,9 +91,6 @@ public sealed class Mace : ILabelAggregator
         var o = Options;
         var taskCount = annotations.TaskCount;
         var workerCount = annotations.WorkerCount;
-        var offsets = annotations.TaskOffsets;
-        var workers = annotations.Workers;
-        var labels = annotations.Labels;
         var n = annotations.LabelCount;
 
         // Start: θ = agreement with the majority vote (kept away from 0 and 1), ξ uniform.
@@ -117,15 +115,7 @@ public sealed class Mace : ILabelAggregator
         spam.AsSpan().Fill(1.0 / k);
         var priors = new double[k];
         priors.AsSpan().Fill(1.0 / k);
-        var logPriors = new double[k];
-        var knowing = new double[workerCount];
-        var randomTerm = new double[workerCount * k];
-        var knowingShare = new double[workerCount * k];
-        var knowingGain = new double[workerCount * k];
-        var counts = new double[workerCount];
-        var spamCounts = new double[workerCount * k];
-        var baselines = new double[taskCount];
-        var logNormalizers = new double[taskCount];
+        var pass = new Pass(annotations, goldLabels, posteriors, competence, randomWeight, spam, priors);
         var trace = new List<double>();
         var previous = double.NegativeInfinity;
         var converged = false;
@@ -134,88 +124,11 @@ public sealed class Mace : ILabelAggregator
         for (var it = 1; it <= o.MaxIterations; it++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            for (var c = 0; c < k; c++)
-            {
-                logPriors[c] = Math.Log(Math.Max(priors[c], ModelMath.ProbabilityFloor));
-            }
+            pass.PrepareTables();
 
-            // The label terms depend only on (worker, answered class): tabulate them once per iteration, W × K logarithms,
-            // instead of two logarithms per label.
-            for (var w = 0; w < workerCount; w++)
-            {
-                for (var l = 0; l < k; l++)
-                {
-                    var random = randomWeight[w] * spam[(w * k) + l];
-                    var logRandom = Math.Log(Math.Max(random, ModelMath.ProbabilityFloor));
-                    randomTerm[(w * k) + l] = logRandom;
-                    knowingGain[(w * k) + l] = Math.Log(competence[w] + random) - logRandom;
-                }
-            }
-
-            // E-step over tasks: log p(c | labels) = log π_c + Σ log((1-θ)ξ(l)) + Σ_{labels equal to c} [log(θ + (1-θ)ξ(l)) - log((1-θ)ξ(l))].
-            var objective = 0.0;
-            for (var t = 0; t < taskCount; t++)
-            {
-                var row = posteriors.AsSpan(t * k, k);
-                logPriors.CopyTo(row);
-                var baseline = 0.0;
-                for (var i = offsets[t]; i < offsets[t + 1]; i++)
-                {
-                    var cell = (workers[i] * k) + labels[i];
-                    baseline += randomTerm[cell];
-                    row[labels[i]] += knowingGain[cell];
-                }
-
-                baselines[t] = baseline;
-                if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
-                {
-                    objective += row[goldLabels[t]] + baseline;
-                }
-            }
-
-            // One vectorized exponential over all T × K scores; gold and label-less rows are overwritten after it.
-            ModelMath.SoftmaxRows(posteriors, k, logNormalizers);
-
-            // The expected counts of the M-step are gathered in the same pass: a label equal to the true class was given
-            // knowingly with probability θ / (θ + (1-θ)ξ(l)), which depends only on (worker, class) and is tabulated.
-            for (var w = 0; w < workerCount; w++)
-            {
-                for (var l = 0; l < k; l++)
-                {
-                    knowingShare[(w * k) + l] = competence[w] / (competence[w] + (randomWeight[w] * spam[(w * k) + l]));
-                }
-            }
-
-            knowing.AsSpan().Clear();
-            counts.AsSpan().Clear();
-            spamCounts.AsSpan().Clear();
-            for (var t = 0; t < taskCount; t++)
-            {
-                var row = posteriors.AsSpan(t * k, k);
-                if (!goldLabels.IsEmpty && goldLabels[t] >= 0)
-                {
-                    row.Clear();
-                    row[goldLabels[t]] = 1;
-                }
-                else if (offsets[t + 1] > offsets[t])
-                {
-                    objective += logNormalizers[t] + baselines[t];
-                }
-                else
-                {
-                    priors.CopyTo(row);
-                }
-
-                for (var i = offsets[t]; i < offsets[t + 1]; i++)
-                {
-                    var cell = (workers[i] * k) + labels[i];
-                    var knew = row[labels[i]] * knowingShare[cell];
-                    knowing[workers[i]] += knew;
-                    counts[workers[i]]++;
-                    spamCounts[cell] += 1 - knew;
-                }
-            }
-
+            // E-step and the expected counts of the M-step, one fused pass per task range.
+            pass.Chunks.Run(pass.Step);
+            var objective = pass.Reduce();
             ModelMath.EnsureFinite(objective, Name, it, "the log-likelihood");
             trace.Add(objective);
             iterations = it;
@@ -234,6 +147,9 @@ public sealed class Mace : ILabelAggregator
             }
 
             // M-step from the expected counts gathered above.
+            var knowing = pass.Knowing;
+            var counts = pass.Counts;
+            var spamCounts = pass.SpamCounts;
             for (var w = 0; w < workerCount; w++)
             {
                 var knowingMass = knowing[w] + o.CompetencePriorKnowing;
@@ -267,7 +183,7 @@ public sealed class Mace : ILabelAggregator
 
             if (o.EstimateClassPriors)
             {
-                ModelMath.MeanPosterior(annotations, posteriors, goldLabels).CopyTo(priors, 0);
+                pass.PosteriorMean().CopyTo(priors, 0);
             }
         }
 
@@ -291,5 +207,234 @@ public sealed class Mace : ILabelAggregator
 
         var result = ModelMath.ArgMax(annotations, posteriors, priors, goldLabels);
         return new AggregationResult(Name, k, result, posteriors, priors, competence, confusion, iterations, converged, trace.ToArray());
+    }
+
+    /// <summary>
+    /// The E-step and the expected counts, one task range at a time (see <see cref="TaskChunks"/>): per-worker counts and the
+    /// posterior sums are gathered per range and added in range order, so the result does not depend on how many cores ran them.
+    /// </summary>
+    private sealed class Pass
+    {
+        private readonly int _k;
+        private readonly int _workerCount;
+        private readonly int[] _offsets;
+        private readonly int[] _workers;
+        private readonly int[] _labels;
+        private readonly int[] _gold;
+        private readonly double[] _posteriors;
+        private readonly double[] _competence;
+        private readonly double[] _randomWeight;
+        private readonly double[] _spam;
+        private readonly double[] _priors;
+        private readonly double[] _logPriors;
+        private readonly double[] _baselines;
+        private readonly double[] _logNormalizers;
+
+        // Per (worker, answered class): log((1-θ)ξ(l)), log(θ + (1-θ)ξ(l)) - log((1-θ)ξ(l)), and θ / (θ + (1-θ)ξ(l)).
+        private readonly double[] _randomTerm;
+        private readonly double[] _knowingGain;
+        private readonly double[] _knowingShare;
+
+        // Per range: knowing mass per worker, spam counts per (worker, class), posterior sums per class, the objective.
+        private readonly double[] _knowing;
+        private readonly double[] _spamCounts;
+        private readonly double[] _posteriorSums;
+        private readonly double[] _objective;
+        private readonly int[] _taskCounts;
+
+        public Pass(AnnotationSet set, ReadOnlySpan<int> gold, double[] posteriors, double[] competence, double[] randomWeight, double[] spam, double[] priors)
+        {
+            _k = set.ClassCount;
+            _workerCount = set.WorkerCount;
+            _offsets = set.TaskOffsets.ToArray();
+            _workers = set.Workers.ToArray();
+            _labels = set.Labels.ToArray();
+            _gold = gold.IsEmpty ? [] : gold.ToArray();
+            _posteriors = posteriors;
+            _competence = competence;
+            _randomWeight = randomWeight;
+            _spam = spam;
+            _priors = priors;
+            _logPriors = new double[_k];
+            _baselines = new double[set.TaskCount];
+            _logNormalizers = new double[set.TaskCount];
+            _randomTerm = new double[_workerCount * _k];
+            _knowingGain = new double[_workerCount * _k];
+            _knowingShare = new double[_workerCount * _k];
+            Chunks = TaskChunks.Create(set.TaskOffsets, (long)_workerCount * (_k + 1));
+            _knowing = new double[Chunks.Count * _workerCount];
+            _spamCounts = new double[Chunks.Count * _workerCount * _k];
+            _posteriorSums = new double[Chunks.Count * _k];
+            _objective = new double[Chunks.Count];
+            _taskCounts = new int[Chunks.Count];
+            Knowing = new double[_workerCount];
+            SpamCounts = new double[_workerCount * _k];
+            Counts = new double[_workerCount];
+            foreach (var w in _workers)
+            {
+                Counts[w]++;
+            }
+
+            Step = RunStep;
+        }
+
+        public TaskChunks Chunks { get; }
+
+        /// <summary>Gets the E-step of one range with its expected counts.</summary>
+        public Action<int> Step { get; }
+
+        /// <summary>Gets the expected number of labels each worker gave knowingly (after <see cref="Reduce"/>).</summary>
+        public double[] Knowing { get; }
+
+        /// <summary>Gets the expected spam counts per (worker, class) (after <see cref="Reduce"/>).</summary>
+        public double[] SpamCounts { get; }
+
+        /// <summary>Gets the number of labels per worker.</summary>
+        public double[] Counts { get; }
+
+        /// <summary>The label terms depend only on (worker, answered class): W × K logarithms per iteration, not two per label.</summary>
+        public void PrepareTables()
+        {
+            var k = _k;
+            for (var c = 0; c < k; c++)
+            {
+                _logPriors[c] = Math.Log(Math.Max(_priors[c], ModelMath.ProbabilityFloor));
+            }
+
+            for (var w = 0; w < _workerCount; w++)
+            {
+                for (var l = 0; l < k; l++)
+                {
+                    var random = _randomWeight[w] * _spam[(w * k) + l];
+                    var logRandom = Math.Log(Math.Max(random, ModelMath.ProbabilityFloor));
+                    _randomTerm[(w * k) + l] = logRandom;
+                    _knowingGain[(w * k) + l] = Math.Log(_competence[w] + random) - logRandom;
+                    _knowingShare[(w * k) + l] = _competence[w] / (_competence[w] + random);
+                }
+            }
+        }
+
+        /// <summary>Adds the per-range sums in range order and returns the objective.</summary>
+        public double Reduce()
+        {
+            var w = _workerCount;
+            var wk = w * _k;
+            _knowing.AsSpan(0, w).CopyTo(Knowing);
+            _spamCounts.AsSpan(0, wk).CopyTo(SpamCounts);
+            var objective = _objective[0];
+            for (var c = 1; c < Chunks.Count; c++)
+            {
+                TensorPrimitives.Add(Knowing, _knowing.AsSpan(c * w, w), Knowing);
+                TensorPrimitives.Add(SpamCounts, _spamCounts.AsSpan(c * wk, wk), SpamCounts);
+                objective += _objective[c];
+            }
+
+            return objective;
+        }
+
+        /// <summary>The mean posterior over tasks with labels or gold (uniform when there are none), from the per-range sums.</summary>
+        public double[] PosteriorMean()
+        {
+            var mean = new double[_k];
+            var tasks = 0;
+            for (var c = 0; c < Chunks.Count; c++)
+            {
+                tasks += _taskCounts[c];
+                for (var l = 0; l < _k; l++)
+                {
+                    mean[l] += _posteriorSums[(c * _k) + l];
+                }
+            }
+
+            ModelMath.Normalize(mean, tasks);
+            return mean;
+        }
+
+        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RunStep(int chunk)
+        {
+            var k = _k;
+            var t0 = Chunks.Start(chunk);
+            var t1 = Chunks.End(chunk);
+            var offsets = _offsets;
+            var workers = _workers;
+            var labels = _labels;
+            var posteriors = _posteriors;
+            var randomTerm = _randomTerm;
+            var knowingGain = _knowingGain;
+            var hasGold = _gold.Length > 0;
+
+            // log p(c | labels) = log π_c + Σ log((1-θ)ξ(l)) + Σ_{labels equal to c} [log(θ + (1-θ)ξ(l)) - log((1-θ)ξ(l))].
+            var objective = 0.0;
+            for (var t = t0; t < t1; t++)
+            {
+                var row = posteriors.AsSpan(t * k, k);
+                _logPriors.CopyTo(row);
+                var baseline = 0.0;
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    var cell = (workers[i] * k) + labels[i];
+                    baseline += randomTerm[cell];
+                    row[labels[i]] += knowingGain[cell];
+                }
+
+                _baselines[t] = baseline;
+                if (hasGold && _gold[t] >= 0)
+                {
+                    objective += row[_gold[t]] + baseline;
+                }
+            }
+
+            // One vectorized exponential over the range's T × K scores; gold and label-less rows are overwritten after it.
+            ModelMath.SoftmaxRows(posteriors.AsSpan(t0 * k, (t1 - t0) * k), k, _logNormalizers.AsSpan(t0, t1 - t0));
+
+            // A label equal to the true class was given knowingly with probability θ / (θ + (1-θ)ξ(l)).
+            var knowing = _knowing.AsSpan(chunk * _workerCount, _workerCount);
+            var spamCounts = _spamCounts.AsSpan(chunk * _workerCount * k, _workerCount * k);
+            var posteriorSums = _posteriorSums.AsSpan(chunk * k, k);
+            knowing.Clear();
+            spamCounts.Clear();
+            posteriorSums.Clear();
+            var knowingShare = _knowingShare;
+            var tasks = 0;
+            for (var t = t0; t < t1; t++)
+            {
+                var row = posteriors.AsSpan(t * k, k);
+                var start = offsets[t];
+                var end = offsets[t + 1];
+                if (hasGold && _gold[t] >= 0)
+                {
+                    row.Clear();
+                    row[_gold[t]] = 1;
+                }
+                else if (end > start)
+                {
+                    objective += _logNormalizers[t] + _baselines[t];
+                }
+                else
+                {
+                    _priors.CopyTo(row);
+                    continue;
+                }
+
+                tasks++;
+                for (var c = 0; c < k; c++)
+                {
+                    posteriorSums[c] += row[c];
+                }
+
+                for (var i = start; i < end; i++)
+                {
+                    var cell = (workers[i] * k) + labels[i];
+                    var knew = row[labels[i]] * knowingShare[cell];
+                    knowing[workers[i]] += knew;
+                    spamCounts[cell] += 1 - knew;
+                }
+            }
+
+            _objective[chunk] = objective;
+            _taskCounts[chunk] = tasks;
+        }
     }
 }
