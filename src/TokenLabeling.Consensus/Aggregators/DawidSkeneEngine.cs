@@ -97,14 +97,22 @@ internal static class DawidSkeneEngine
         var logPriors = new double[k];
         var skills = oneCoin ? new double[workerCount] : null;
         var trace = new List<double>();
+
+        // With one task per register the E-step works on probabilities, so the M-step writes them directly: no log and no exp of the
+        // table per iteration (the other paths keep the log table the scalar reference and the row-wise kernel work with).
+        var linearOnly = !oneCoin && path != KernelPath.Scalar && k == ConsensusKernels.LaneCount(path, sizeof(double));
         var converged = false;
         var previous = double.NaN;
         var iterations = 0;
         for (var iteration = 1; iteration <= options.MaxIterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            UpdateParameters(oneCoin, options, k, stats, priorStats, table, logPriors, skills, path);
-            ConsensusKernels.ExpNonPositiveRows(table, linearTable);
+            UpdateParameters(oneCoin, linearOnly, options, k, stats, priorStats, linearOnly ? linearTable : table, logPriors, skills, path);
+            if (!linearOnly)
+            {
+                ConsensusKernels.ExpNonPositiveRows(table, linearTable);
+            }
+
             for (var b = 0; b < blocks.Count; b++)
             {
                 Array.Clear(blockStats[b]);
@@ -116,7 +124,7 @@ internal static class DawidSkeneEngine
                 var first = blocks.Starts[b];
                 var end = blocks.Starts[b + 1];
                 blockLogLikelihood[b] = ConsensusKernels.DawidSkeneStepUnchecked(
-                    codes, offsets.AsSpan(first, end - first + 1), table, linearTable, logPriors, goldLabels is null ? default : goldLabels.AsSpan(first, end - first), k, default, blockStats[b], blockPriorStats[b], path);
+                    codes, offsets.AsSpan(first, end - first + 1), linearOnly ? default : table, linearTable, logPriors, goldLabels is null ? default : goldLabels.AsSpan(first, end - first), k, default, blockStats[b], blockPriorStats[b], path);
             });
 
             // Fixed-order reduction into block 0: identical whatever the thread count.
@@ -150,7 +158,7 @@ internal static class DawidSkeneEngine
             ConsensusKernels.DawidSkeneStepUnchecked(
                 codes,
                 offsets.AsSpan(first, end - first + 1),
-                table,
+                linearOnly ? default : table,
                 linearTable,
                 logPriors,
                 goldLabels is null ? default : goldLabels.AsSpan(first, end - first),
@@ -173,7 +181,7 @@ internal static class DawidSkeneEngine
             priors[c] = Math.Exp(logPriors[c]);
         }
 
-        var confusion = ConfusionFromTable(table, workerCount, k);
+        var confusion = ConfusionFromTable(linearOnly ? linearTable : table, linearOnly, workerCount, k);
         if (skills is null)
         {
             skills = new double[workerCount];
@@ -192,9 +200,9 @@ internal static class DawidSkeneEngine
         return new AggregationResult(method, k, labels, posteriors, priors, skills, confusion, iterations, converged, trace.ToArray());
     }
 
-    /// <summary>The M-step: log priors and the log-likelihood table from the accumulated statistics.</summary>
+    /// <summary>The M-step: log priors and the likelihood table (log, or linear when <paramref name="linear"/>) from the accumulated statistics.</summary>
     private static void UpdateParameters(
-        bool oneCoin, DawidSkeneOptions options, int k, double[] stats, double[] priorStats, double[] table, double[] logPriors, double[]? skills, KernelPath path)
+        bool oneCoin, bool linear, DawidSkeneOptions options, int k, double[] stats, double[] priorStats, double[] table, double[] logPriors, double[]? skills, KernelPath path)
     {
         var alpha = options.Smoothing;
         var logFloor = Math.Log(options.MinProbability);
@@ -203,6 +211,12 @@ internal static class DawidSkeneEngine
         {
             var p = priorTotal > 0 ? (priorStats[c] + alpha) / priorTotal : 1.0 / k;
             logPriors[c] = Math.Max(Math.Log(p), logFloor);
+        }
+
+        if (!oneCoin && linear)
+        {
+            ConsensusKernels.ConfusionProbabilitiesUnchecked(stats, k, alpha, Math.Min(options.MinProbability, 1.0 / k), table, path);
+            return;
         }
 
         if (!oneCoin)
@@ -235,8 +249,8 @@ internal static class DawidSkeneEngine
         }
     }
 
-    /// <summary>Turns the log table [w, l, c] into confusion matrices [w, c, l], each row renormalised after the floor.</summary>
-    private static double[] ConfusionFromTable(double[] table, int workerCount, int k)
+    /// <summary>Turns the table [w, l, c] (log, or linear when <paramref name="linear"/>) into confusion matrices [w, c, l], each row renormalised after the floor.</summary>
+    private static double[] ConfusionFromTable(double[] table, bool linear, int workerCount, int k)
     {
         var confusion = new double[table.Length];
         for (var w = 0; w < workerCount; w++)
@@ -246,7 +260,8 @@ internal static class DawidSkeneEngine
                 var sum = 0.0;
                 for (var l = 0; l < k; l++)
                 {
-                    var p = Math.Exp(table[(((w * k) + l) * k) + c]);
+                    var entry = table[(((w * k) + l) * k) + c];
+                    var p = linear ? entry : Math.Exp(entry);
                     confusion[(((w * k) + c) * k) + l] = p;
                     sum += p;
                 }

@@ -111,6 +111,104 @@ public static partial class ConsensusKernels
         }
     }
 
+    /// <summary>
+    /// The linear-domain twin of <see cref="ConfusionLogProbabilities"/>: the same floored confusion probabilities, without the logarithm
+    /// (<c>max((stat + α) / (column sum + K·α), floor)</c>, uniform where a column is empty). The EM loop multiplies these directly, so
+    /// it never takes a log or an exp of the table per iteration.
+    /// </summary>
+    internal static void ConfusionProbabilitiesUnchecked(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> probabilities, KernelPath resolved)
+    {
+        switch (resolved)
+        {
+            case KernelPath.Vector512:
+                ConfusionLinearVector<Vector512DoubleOperator, Vector512<double>>(statistics, classCount, pseudoCount, minProbability, probabilities);
+                break;
+            case KernelPath.Vector256:
+                ConfusionLinearVector<Vector256DoubleOperator, Vector256<double>>(statistics, classCount, pseudoCount, minProbability, probabilities);
+                break;
+            case KernelPath.Vector128:
+                ConfusionLinearVector<Vector128DoubleOperator, Vector128<double>>(statistics, classCount, pseudoCount, minProbability, probabilities);
+                break;
+            default:
+                ConfusionProbabilitiesScalar(statistics, classCount, pseudoCount, minProbability, probabilities);
+                break;
+        }
+    }
+
+    /// <summary>The scalar reference of <see cref="ConfusionProbabilitiesUnchecked"/>.</summary>
+    internal static void ConfusionProbabilitiesScalar(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> probabilities)
+    {
+        var k = classCount;
+        for (var b = 0; b < statistics.Length; b += k * k)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                var denominator = k * pseudoCount;
+                for (var l = 0; l < k; l++)
+                {
+                    denominator += statistics[b + (l * k) + c];
+                }
+
+                for (var l = 0; l < k; l++)
+                {
+                    var p = denominator == 0 ? 1.0 / k : (statistics[b + (l * k) + c] + pseudoCount) / denominator;
+                    probabilities[b + (l * k) + c] = Math.Max(p, minProbability);
+                }
+            }
+        }
+    }
+
+    private static void ConfusionLinearVector<TOp, TVector>(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> probabilities)
+        where TOp : struct, IDoubleVectorOperator<TVector>
+        where TVector : struct
+    {
+        var k = classCount;
+        var lanes = TOp.Count;
+        var vectorEnd = k - (k % lanes);
+        var alpha = TOp.Create(pseudoCount);
+        var uniform = TOp.Create(1.0 / k);
+        var floor = TOp.Create(minProbability);
+        ref var sRef = ref MemoryMarshal.GetReference(statistics);
+        ref var dRef = ref MemoryMarshal.GetReference(probabilities);
+        for (var b = 0; b < statistics.Length; b += k * k)
+        {
+            var c = 0;
+            for (; c < vectorEnd; c += lanes)
+            {
+                var denominator = TOp.Create(k * pseudoCount);
+                for (var l = 0; l < k; l++)
+                {
+                    denominator = TOp.Add(denominator, TOp.Load(ref Unsafe.Add(ref sRef, b + (l * k) + c)));
+                }
+
+                for (var l = 0; l < k; l++)
+                {
+                    var p = TOp.Divide(TOp.Add(TOp.Load(ref Unsafe.Add(ref sRef, b + (l * k) + c)), alpha), denominator);
+                    p = TOp.SelectWhereZero(denominator, uniform, p);
+                    TOp.Store(TOp.Max(p, floor), ref Unsafe.Add(ref dRef, b + (l * k) + c));
+                }
+            }
+
+            for (; c < k; c++)
+            {
+                var denominator = k * pseudoCount;
+                for (var l = 0; l < k; l++)
+                {
+                    denominator += statistics[b + (l * k) + c];
+                }
+
+                for (var l = 0; l < k; l++)
+                {
+                    var p = denominator == 0 ? 1.0 / k : (statistics[b + (l * k) + c] + pseudoCount) / denominator;
+                    probabilities[b + (l * k) + c] = Math.Max(p, minProbability);
+                }
+            }
+        }
+    }
+
     private static void ConfusionLogVector<TOp, TVector>(
         ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities)
         where TOp : struct, IDoubleVectorOperator<TVector>

@@ -95,7 +95,8 @@ public static partial class ConsensusKernels
 
     /// <summary>The dispatch of <see cref="DawidSkeneStep"/> after validation (used by the aggregators, which validate once per run).</summary>
     /// <param name="linearRows">Empty, or <c>exp(logLikelihoodRows)</c> computed once by the caller (the aggregators do it once per iteration
-    /// instead of once per block); computed here when the single-register path needs it and it is empty.</param>
+    /// instead of once per block); computed here when the single-register path needs it and it is empty. On that path (a vector path
+    /// with K equal to its lane count) <paramref name="logLikelihoodRows"/> may be empty when these are given.</param>
     internal static double DawidSkeneStepUnchecked(
         ReadOnlySpan<int> labelCodes,
         ReadOnlySpan<int> taskOffsets,
@@ -258,9 +259,13 @@ public static partial class ConsensusKernels
     /// <summary>
     /// Vector body: lanes run across classes. With K equal to the lane count a whole task stays in one register, and the posterior is
     /// computed in the linear domain: <c>prior ⊙ Π θ_i</c> with θ = exp(log rows) taken once per call, so no task needs an exp or a max.
-    /// A task whose product would come near the bottom of the double range (many unlikely labels) is recomputed in log space, so
-    /// the result is the log-space result up to rounding in every case.
+    /// A task whose product would come near the bottom of the double range (many unlikely labels), and a gold task, is computed in log
+    /// space instead, so the result is the log-space result up to rounding in every case.
     /// </summary>
+    /// <remarks>
+    /// The common tasks run in <see cref="StepLinearRun{TOp, TVector}"/>, a loop without calls: on x64 every vector register is
+    /// caller-saved, so a call anywhere in the hot loop would make the JIT keep the accumulators on the stack.
+    /// </remarks>
     [SkipLocalsInit]
     private static double StepVector<TOp, TVector>(
         ReadOnlySpan<int> labelCodes,
@@ -281,10 +286,6 @@ public static partial class ConsensusKernels
             return StepVectorRows<TOp, TVector>(labelCodes, taskOffsets, logLikelihoodRows, logPriors, gold, classCount, posteriors, statistics, priorStatistics);
         }
 
-        // A task's sum s is used in the linear domain when it lies in [2^-500, 2^500]; the running product of the sums is flushed to
-        // the log whenever it leaves that range, so product · s stays within [2^-1000, 2^1000]: never subnormal, never infinite.
-        const double Low = 3.0549363634996047e-151; // 2^-500
-        const double High = 3.273390607896142e150; // 2^500
         var k = classCount;
         ref var codeRef = ref MemoryMarshal.GetReference(labelCodes);
         ref var rowRef = ref MemoryMarshal.GetReference(logLikelihoodRows);
@@ -294,68 +295,60 @@ public static partial class ConsensusKernels
         var writePosteriors = !posteriors.IsEmpty;
         var accumulate = !statistics.IsEmpty;
         var hasGold = !gold.IsEmpty;
+
+        // The aggregators pass only the linear rows (no per-iteration log of the table); the rare log-space task then takes its logs here.
+        var haveLogRows = !logLikelihoodRows.IsEmpty;
         var logPrior = TOp.Load(ref MemoryMarshal.GetReference(logPriors));
-        var prior = TOp.Create(0);
         Span<double> priorLanes = stackalloc double[TOp.Count];
         for (var c = 0; c < k; c++)
         {
             priorLanes[c] = Math.Exp(logPriors[c]);
         }
 
-        prior = TOp.Load(ref MemoryMarshal.GetReference(priorLanes));
-        var priorSum = TOp.Create(0);
-
-        // LL = Σ log s_t: the logs are taken of a running product of the s_t, which saves a scalar log per task.
-        var maxSum = 0.0;
-        var logSum = 0.0;
-        var product = 1.0;
-        var taskCount = taskOffsets.Length - 1;
-        var next = taskOffsets[0];
-        for (var t = 0; t < taskCount; t++)
+        var run = new LinearRun<TVector>
         {
-            var start = next;
-            next = taskOffsets[t + 1];
-            var g = hasGold ? gold[t] : -1;
-            TVector posterior;
-            var acc = prior;
-            for (var i = start; i < next; i++)
+            Prior = TOp.Load(ref MemoryMarshal.GetReference(priorLanes)),
+            PriorSum = TOp.Create(0),
+            Product = 1.0,
+        };
+
+        var maxSum = 0.0;
+        var taskCount = taskOffsets.Length - 1;
+        ref var offsetRef = ref MemoryMarshal.GetReference(taskOffsets);
+        ref var goldRef = ref MemoryMarshal.GetReference(gold);
+        var t = 0;
+        while (true)
+        {
+            t = StepLinearRun<TOp, TVector>(ref codeRef, ref offsetRef, ref linRef, ref postRef, ref statRef, ref goldRef, hasGold, writePosteriors, accumulate, t, taskCount, ref run);
+            if (t == taskCount)
             {
-                acc = TOp.Multiply(acc, TOp.Load(ref Unsafe.Add(ref linRef, Unsafe.Add(ref codeRef, i) * k)));
+                break;
             }
 
-            var s = TOp.Sum(acc);
-            if (g < 0 && s >= Low && s <= High)
+            // Gold task, or a product outside the linear range: the log-space computation.
+            var start = Unsafe.Add(ref offsetRef, t);
+            var next = Unsafe.Add(ref offsetRef, t + 1);
+            var g = hasGold ? gold[t] : -1;
+            var logAcc = logPrior;
+            for (var i = start; i < next; i++)
             {
-                posterior = TOp.Multiply(acc, TOp.Create(1.0 / s));
-                product *= s;
-                if (product < Low || product > High)
-                {
-                    logSum += Math.Log(product);
-                    product = 1;
-                }
+                var row = Unsafe.Add(ref codeRef, i) * k;
+                logAcc = TOp.Add(logAcc, haveLogRows ? TOp.Load(ref Unsafe.Add(ref rowRef, row)) : TOp.Log(TOp.Load(ref Unsafe.Add(ref linRef, row))));
+            }
+
+            TVector posterior;
+            if (g >= 0)
+            {
+                maxSum += TOp.GetElement(logAcc, g);
+                posterior = TOp.UnitVector(g);
             }
             else
             {
-                // Gold task, or a product too small for the linear domain: the log-space computation.
-                var logAcc = logPrior;
-                for (var i = start; i < next; i++)
-                {
-                    logAcc = TOp.Add(logAcc, TOp.Load(ref Unsafe.Add(ref rowRef, Unsafe.Add(ref codeRef, i) * k)));
-                }
-
-                if (g >= 0)
-                {
-                    maxSum += TOp.GetElement(logAcc, g);
-                    posterior = TOp.UnitVector(g);
-                }
-                else
-                {
-                    var max = TOp.MaxAcross(logAcc);
-                    var e = TOp.ExpNonPositive(TOp.Subtract(logAcc, TOp.Create(max)));
-                    var sum = TOp.Sum(e);
-                    posterior = TOp.Multiply(e, TOp.Create(1.0 / sum));
-                    maxSum += max + Math.Log(sum);
-                }
+                var max = TOp.MaxAcross(logAcc);
+                var e = TOp.ExpNonPositive(TOp.Subtract(logAcc, TOp.Create(max)));
+                var sum = TOp.Sum(e);
+                posterior = TOp.Multiply(e, TOp.Create(1.0 / sum));
+                maxSum += max + Math.Log(sum);
             }
 
             if (writePosteriors)
@@ -372,16 +365,114 @@ public static partial class ConsensusKernels
                 }
             }
 
-            priorSum = TOp.Add(priorSum, posterior);
+            run.PriorSum = TOp.Add(run.PriorSum, posterior);
+            t++;
         }
 
         if (!priorStatistics.IsEmpty)
         {
             ref var p = ref MemoryMarshal.GetReference(priorStatistics);
-            TOp.Store(TOp.Add(TOp.Load(ref p), priorSum), ref p);
+            TOp.Store(TOp.Add(TOp.Load(ref p), run.PriorSum), ref p);
         }
 
-        return maxSum + logSum + Math.Log(product);
+        // Σ log s_t = log(product) + 500 · scale · ln 2: the product was kept in range by exact power-of-two rescaling.
+        return maxSum + Math.Log(run.Product) + (run.Scale * 500 * Math.Log(2));
+    }
+
+    /// <summary>
+    /// The linear-domain tasks of <see cref="StepVector{TOp, TVector}"/> from <paramref name="t"/> on: returns the first task it cannot
+    /// take (a gold task, or a sum outside [2^-500, 2^500]), or <paramref name="end"/>. The running product of the task sums stays in
+    /// [2^-500, 2^500] by multiplying it by 2^±500 (exact) and counting the rescalings, so it never needs a log inside the loop.
+    /// </summary>
+    [SkipLocalsInit]
+    private static int StepLinearRun<TOp, TVector>(
+        ref int codeRef,
+        ref int offsetRef,
+        ref double linRef,
+        ref double postRef,
+        ref double statRef,
+        ref int goldRef,
+        bool hasGold,
+        bool writePosteriors,
+        bool accumulate,
+        int t,
+        int end,
+        ref LinearRun<TVector> run)
+        where TOp : struct, IDoubleVectorOperator<TVector>
+        where TVector : struct
+    {
+        const double Low = 3.0549363634996047e-151; // 2^-500
+        const double High = 3.273390607896142e150; // 2^500
+        var prior = run.Prior;
+        var priorSum = run.PriorSum;
+        var product = run.Product;
+        var scale = run.Scale;
+        var next = Unsafe.Add(ref offsetRef, t);
+        for (; t < end; t++)
+        {
+            var start = next;
+            next = Unsafe.Add(ref offsetRef, t + 1);
+            if (hasGold && Unsafe.Add(ref goldRef, t) >= 0)
+            {
+                break;
+            }
+
+            var acc = prior;
+            for (var i = start; i < next; i++)
+            {
+                acc = TOp.Multiply(acc, TOp.Load(ref Unsafe.Add(ref linRef, Unsafe.Add(ref codeRef, i) * TOp.Count)));
+            }
+
+            var s = TOp.Sum(acc);
+            if (!(s >= Low && s <= High))
+            {
+                break;
+            }
+
+            var posterior = TOp.Multiply(acc, TOp.Create(1.0 / s));
+            product *= s;
+            if (product < Low)
+            {
+                product *= High;
+                scale--;
+            }
+            else if (product > High)
+            {
+                product *= Low;
+                scale++;
+            }
+
+            if (writePosteriors)
+            {
+                TOp.Store(posterior, ref Unsafe.Add(ref postRef, t * TOp.Count));
+            }
+
+            if (accumulate)
+            {
+                for (var i = start; i < next; i++)
+                {
+                    ref var stat = ref Unsafe.Add(ref statRef, Unsafe.Add(ref codeRef, i) * TOp.Count);
+                    TOp.Store(TOp.Add(TOp.Load(ref stat), posterior), ref stat);
+                }
+            }
+
+            priorSum = TOp.Add(priorSum, posterior);
+        }
+
+        run.PriorSum = priorSum;
+        run.Product = product;
+        run.Scale = scale;
+        return t;
+    }
+
+    /// <summary>The running state of <see cref="StepLinearRun{TOp, TVector}"/> between log-space tasks.</summary>
+    private struct LinearRun<TVector>
+        where TVector : struct
+    {
+        public TVector Prior;
+        public TVector PriorSum;
+        public double Product;
+        public int Scale;
     }
 
     /// <summary>Vector body for K different from the lane count: whole vectors across the row, then a scalar tail.</summary>

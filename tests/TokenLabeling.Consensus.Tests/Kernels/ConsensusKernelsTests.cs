@@ -170,6 +170,113 @@ public sealed class ConsensusKernelsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PathsAndClassCounts))]
+    public void ConfusionProbabilities_AllWorkerCounts_MatchScalarAndTheLogKernel(KernelPath path, int k)
+    {
+        var resolved = ConsensusKernels.ResolveRowPath(path, k, sizeof(double));
+        foreach (var workers in new[] { 0, 1, 2, 3, 7, 16, 33 })
+        {
+            var rng = new Random(workers + 100);
+            var stats = Enumerable.Range(0, workers * k * k).Select(_ => rng.Next(4) == 0 ? 0 : rng.NextDouble() * 10).ToArray();
+            if (workers > 0)
+            {
+                for (var l = 0; l < k; l++)
+                {
+                    stats[l * k] = 0; // a whole column of zeros: uniform
+                }
+            }
+
+            foreach (var alpha in new[] { 0.0, 0.5 })
+            {
+                var floor = 1.0 / (k * 1000.0);
+                var expected = new double[stats.Length];
+                var actual = new double[stats.Length];
+                var log = new double[stats.Length];
+                ConsensusKernels.ConfusionProbabilitiesScalar(stats, k, alpha, floor, expected);
+                ConsensusKernels.ConfusionProbabilitiesUnchecked(stats, k, alpha, floor, actual, resolved);
+                ConsensusKernels.ConfusionLogProbabilities(stats, k, alpha, floor, log, KernelPath.Scalar);
+                Tolerance.Equal(expected, actual, 1e-15, 1e-15);
+                Tolerance.Equal(log.Select(Math.Exp).ToArray(), actual, 1e-14, 1e-15);
+            }
+        }
+    }
+
+    [Fact]
+    public void ConfusionProbabilities_HandComputed()
+    {
+        // As ConfusionLogProbabilities_HandComputed, in the linear domain; the floor 0.3 lifts 0.25 to 0.3.
+        double[] stats = [3, 0, 1, 0];
+        var p = new double[4];
+        ConsensusKernels.ConfusionProbabilitiesScalar(stats, 2, 0, 1e-10, p);
+        Assert.Equal([0.75, 0.5, 0.25, 0.5], p);
+        ConsensusKernels.ConfusionProbabilitiesScalar(stats, 2, 0, 0.3, p);
+        Assert.Equal([0.75, 0.5, 0.3, 0.5], p);
+    }
+
+    /// <summary>The supported vector paths whose lane count of doubles equals K (2, 4 or 8): where a task fits one register.</summary>
+    public static TheoryData<KernelPath, int> OneRegisterPaths()
+    {
+        var data = new TheoryData<KernelPath, int>();
+        foreach (var path in KernelPaths.Supported.Where(p => p != KernelPath.Scalar))
+        {
+            data.Add(path, ConsensusKernels.LaneCount(path, sizeof(double)));
+        }
+
+        if (data.Count == 0)
+        {
+            data.Add(KernelPath.Scalar, 0); // no vector path here: the test then checks that the aggregators cannot take this form
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(OneRegisterPaths))]
+    public void DawidSkeneStep_LinearRowsOnly_MatchScalarWithLogRows(KernelPath resolved, int k)
+    {
+        // The aggregators' form: only exp(rows) is passed on the one-task-per-register path; gold tasks and tasks whose product leaves the
+        // linear range take their logs from those rows. 0..177 labels per task, probabilities down to 1e-12.
+        if (resolved == KernelPath.Scalar)
+        {
+            Assert.Equal(KernelPath.Scalar, ConsensusKernels.ResolveRowPath(KernelPath.Auto, 2, sizeof(double)));
+            return;
+        }
+
+
+        var rng = new Random(k + 11);
+        var offsets = new int[61];
+        var codes = new List<int>();
+        for (var t = 0; t < 60; t++)
+        {
+            var n = t % 3 == 0 ? t * 3 : t % 7;
+            for (var i = 0; i < n; i++)
+            {
+                codes.Add(rng.Next(5 * k));
+            }
+
+            offsets[t + 1] = codes.Count;
+        }
+
+        var rows = Enumerable.Range(0, 5 * k * k).Select(_ => -rng.NextDouble() * 27.6).ToArray();
+        var linear = rows.Select(Math.Exp).ToArray();
+        var logPriors = Enumerable.Range(0, k).Select(_ => Math.Log(rng.NextDouble() + 0.1)).ToArray();
+        var gold = Enumerable.Range(0, 60).Select(t => t % 5 == 0 ? rng.Next(k) : -1).ToArray();
+        var expectedPost = new double[60 * k];
+        var expectedStats = new double[rows.Length];
+        var expectedPrior = new double[k];
+        var actualPost = new double[60 * k];
+        var actualStats = new double[rows.Length];
+        var actualPrior = new double[k];
+        var expectedLl = ConsensusKernels.DawidSkeneStep(codes.ToArray(), offsets, rows, logPriors, gold, k, expectedPost, expectedStats, expectedPrior, KernelPath.Scalar);
+        var actualLl = ConsensusKernels.DawidSkeneStepUnchecked(codes.ToArray(), offsets, default, linear, logPriors, gold, k, actualPost, actualStats, actualPrior, resolved);
+        Tolerance.Equal(expectedLl, actualLl, 1e-12, 1e-9, "log-likelihood");
+        Tolerance.Equal(expectedPost, actualPost, 1e-9, 1e-14);
+        Tolerance.Equal(expectedStats, actualStats, 1e-9, 1e-12);
+        Tolerance.Equal(expectedPrior, actualPrior, 1e-9, 1e-12);
+        Assert.DoesNotContain(actualPost, double.IsNaN);
+    }
+
     [Fact]
     public void ConfusionLogProbabilities_HandComputed()
     {
