@@ -1,5 +1,6 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace TokenLabeling.Consensus.Models;
@@ -163,7 +164,8 @@ public sealed class Kos : ILabelAggregator
     /// <summary>
     /// The messages and the bias estimate. Per label it keeps the worker message <c>y</c> (unscaled; <see cref="_scale"/> holds
     /// the factor that brings it to unit mean square) and <c>a·x</c>, the code times the task message, which is all the worker
-    /// pass needs.
+    /// pass needs. Both passes run one task range at a time (see <see cref="TaskChunks"/>) with per-range sums added in range
+    /// order, so the result does not depend on how many cores ran them.
     /// </summary>
     private sealed class MessageState
     {
@@ -174,13 +176,23 @@ public sealed class Kos : ILabelAggregator
         private readonly int[] _gold;
         private readonly bool[] _positive;
         private readonly bool _removeBias;
+        private readonly int _workerCount;
         private readonly double[] _y;
         private readonly double[] _ax;
         private readonly double[] _workerSums;
+        private readonly TaskChunks _chunks;
+        private readonly Action<int> _taskPass;
+        private readonly Action<int> _workerPass;
 
         // Per worker: labels and "1" answers on tasks currently labelled 1 (index 2w + 1) and 0 (index 2w).
         private readonly int[] _classLabels;
         private readonly int[] _classOnes;
+
+        // Per range: worker sums, class counts and the sum of squared worker messages.
+        private readonly double[] _chunkWorkerSums;
+        private readonly int[] _chunkClassLabels;
+        private readonly int[] _chunkClassOnes;
+        private readonly double[] _chunkSquares;
 
         // Per worker: the bias subtracted from its codes this round (0 when bias removal is off).
         private readonly double[] _bias;
@@ -201,13 +213,21 @@ public sealed class Kos : ILabelAggregator
             _gold = gold.IsEmpty ? [] : gold.ToArray();
             _positive = positive;
             _removeBias = removeBias;
+            _workerCount = set.WorkerCount;
             _y = new double[n];
             _y.AsSpan().Fill(1.0);
             _ax = new double[n];
-            _workerSums = new double[set.WorkerCount];
-            _classLabels = new int[2 * set.WorkerCount];
-            _classOnes = new int[2 * set.WorkerCount];
-            _bias = new double[set.WorkerCount];
+            _workerSums = new double[_workerCount];
+            _classLabels = new int[2 * _workerCount];
+            _classOnes = new int[2 * _workerCount];
+            _bias = new double[_workerCount];
+            _chunks = TaskChunks.Create(set.TaskOffsets, 3L * _workerCount);
+            _chunkWorkerSums = new double[_chunks.Count * _workerCount];
+            _chunkClassLabels = new int[_chunks.Count * 2 * _workerCount];
+            _chunkClassOnes = new int[_chunks.Count * 2 * _workerCount];
+            _chunkSquares = new double[_chunks.Count];
+            _taskPass = TaskPass;
+            _workerPass = WorkerPass;
             if (set.DuplicateLabelCount > 0)
             {
                 _duplicateTasks = FindDuplicateTasks(set);
@@ -220,7 +240,8 @@ public sealed class Kos : ILabelAggregator
                     var c = positive[t] ? 1 : 0;
                     for (var i = _offsets[t]; i < _offsets[t + 1]; i++)
                     {
-                        Count(_workers[i], c, _signs[i]);
+                        _classLabels[(2 * _workers[i]) + c]++;
+                        _classOnes[(2 * _workers[i]) + c] += _signs[i] > 0 ? 1 : 0;
                     }
                 }
 
@@ -229,99 +250,36 @@ public sealed class Kos : ILabelAggregator
         }
 
         /// <summary>One round: task scores and task messages, the class of each task, then worker messages.</summary>
-        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Round()
         {
-            var offsets = _offsets;
-            var workers = _workers;
-            var signs = _signs;
-            var y = _y;
-            var ax = _ax;
-            var bias = _bias;
-            var workerSums = _workerSums;
-            var scale = _scale;
-            workerSums.AsSpan().Clear();
-            if (_removeBias)
+            _chunks.Run(_taskPass);
+            var w = _workerCount;
+            _chunkWorkerSums.AsSpan(0, w).CopyTo(_workerSums);
+            for (var c = 1; c < _chunks.Count; c++)
             {
-                _classLabels.AsSpan().Clear();
-                _classOnes.AsSpan().Clear();
+                TensorPrimitives.Add(_workerSums, _chunkWorkerSums.AsSpan(c * w, w), _workerSums);
             }
 
-            var taskCount = offsets.Length - 1;
-            for (var t = 0; t < taskCount; t++)
-            {
-                var start = offsets[t];
-                var end = offsets[t + 1];
-                var score = 0.0;
-                for (var i = start; i < end; i++)
-                {
-                    score += (signs[i] - bias[workers[i]]) * y[i];
-                }
-
-                score *= scale;
-                if (_duplicateTasks is not null && _duplicateTasks[t])
-                {
-                    TaskMessagesWithDuplicates(start, end, score);
-                }
-                else
-                {
-                    for (var i = start; i < end; i++)
-                    {
-                        var a = signs[i] - bias[workers[i]];
-                        var v = a * (score - (a * y[i] * scale));
-                        ax[i] = v;
-                        workerSums[workers[i]] += v;
-                    }
-                }
-
-                if (_removeBias)
-                {
-                    // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
-                    var isPositive = IsGold(t) ? _gold[t] == 1 : score > 0 || (score == 0 && _positive[t]);
-                    _positive[t] = isPositive;
-                    var c = isPositive ? 1 : 0;
-                    for (var i = start; i < end; i++)
-                    {
-                        Count(workers[i], c, signs[i]);
-                    }
-                }
-            }
-
+            _chunks.Run(_workerPass);
             var squares = 0.0;
-            for (var t = 0; t < taskCount; t++)
+            foreach (var v in _chunkSquares)
             {
-                var start = offsets[t];
-                var end = offsets[t + 1];
-                if (_duplicateTasks is not null && _duplicateTasks[t])
-                {
-                    for (var i = start; i < end; i++)
-                    {
-                        var own = 0.0;
-                        for (var j = start; j < end; j++)
-                        {
-                            own += workers[j] == workers[i] ? ax[j] : 0;
-                        }
-
-                        y[i] = workerSums[workers[i]] - own;
-                        squares += y[i] * y[i];
-                    }
-                }
-                else
-                {
-                    for (var i = start; i < end; i++)
-                    {
-                        var v = workerSums[workers[i]] - ax[i];
-                        y[i] = v;
-                        squares += v * v;
-                    }
-                }
+                squares += v;
             }
 
             // Rescaling keeps the messages in range; the labels depend only on their signs and ratios.
-            _scale = squares > 0 ? 1.0 / Math.Sqrt(squares / y.Length) : 1.0;
+            _scale = squares > 0 ? 1.0 / Math.Sqrt(squares / _y.Length) : 1.0;
             if (_removeBias)
             {
+                // Integer counts: their sum is exact in any order.
+                _classLabels.AsSpan().Clear();
+                _classOnes.AsSpan().Clear();
+                for (var c = 0; c < _chunks.Count; c++)
+                {
+                    TensorPrimitives.Add(_classLabels, _chunkClassLabels.AsSpan(c * 2 * w, 2 * w), _classLabels);
+                    TensorPrimitives.Add(_classOnes, _chunkClassOnes.AsSpan(c * 2 * w, 2 * w), _classOnes);
+                }
+
                 UpdateBias();
             }
         }
@@ -364,28 +322,122 @@ public sealed class Kos : ILabelAggregator
             return result;
         }
 
-        private void TaskMessagesWithDuplicates(int start, int end, double score)
+        // Task scores, task-to-worker messages (stored as a·x) and their per-worker sums, and the class of each task.
+        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void TaskPass(int chunk)
         {
-            for (var i = start; i < end; i++)
+            var offsets = _offsets;
+            var workers = _workers;
+            var signs = _signs;
+            var y = _y;
+            var ax = _ax;
+            var bias = _bias;
+            var scale = _scale;
+            var w = _workerCount;
+            var workerSums = _chunkWorkerSums.AsSpan(chunk * w, w);
+            var classLabels = _chunkClassLabels.AsSpan(chunk * 2 * w, 2 * w);
+            var classOnes = _chunkClassOnes.AsSpan(chunk * 2 * w, 2 * w);
+            workerSums.Clear();
+            if (_removeBias)
             {
-                var own = 0.0;
-                for (var j = start; j < end; j++)
+                classLabels.Clear();
+                classOnes.Clear();
+            }
+
+            for (var t = _chunks.Start(chunk); t < _chunks.End(chunk); t++)
+            {
+                var start = offsets[t];
+                var end = offsets[t + 1];
+                var score = 0.0;
+                for (var i = start; i < end; i++)
                 {
-                    own += _workers[j] == _workers[i] ? (_signs[j] - _bias[_workers[j]]) * _y[j] * _scale : 0;
+                    score += (signs[i] - bias[workers[i]]) * y[i];
                 }
 
-                var v = (_signs[i] - _bias[_workers[i]]) * (score - own);
-                _ax[i] = v;
-                _workerSums[_workers[i]] += v;
+                score *= scale;
+                if (_duplicateTasks is not null && _duplicateTasks[t])
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        var own = 0.0;
+                        for (var j = start; j < end; j++)
+                        {
+                            own += workers[j] == workers[i] ? (signs[j] - bias[workers[j]]) * y[j] * scale : 0;
+                        }
+
+                        var v = (signs[i] - bias[workers[i]]) * (score - own);
+                        ax[i] = v;
+                        workerSums[workers[i]] += v;
+                    }
+                }
+                else
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        var a = signs[i] - bias[workers[i]];
+                        var v = a * (score - (a * y[i] * scale));
+                        ax[i] = v;
+                        workerSums[workers[i]] += v;
+                    }
+                }
+
+                if (_removeBias)
+                {
+                    // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
+                    var isPositive = _gold.Length > 0 && _gold[t] >= 0 ? _gold[t] == 1 : score > 0 || (score == 0 && _positive[t]);
+                    _positive[t] = isPositive;
+                    var c = isPositive ? 1 : 0;
+                    for (var i = start; i < end; i++)
+                    {
+                        classLabels[(2 * workers[i]) + c]++;
+                        classOnes[(2 * workers[i]) + c] += signs[i] > 0 ? 1 : 0;
+                    }
+                }
             }
         }
 
-        private bool IsGold(int t) => _gold.Length > 0 && _gold[t] >= 0;
-
-        private void Count(int worker, int c, sbyte sign)
+        // Worker-to-task messages: the worker's sum minus its own labels on the task.
+        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void WorkerPass(int chunk)
         {
-            _classLabels[(2 * worker) + c]++;
-            _classOnes[(2 * worker) + c] += sign > 0 ? 1 : 0;
+            var offsets = _offsets;
+            var workers = _workers;
+            var workerSums = _workerSums;
+            var ax = _ax;
+            var y = _y;
+            var squares = 0.0;
+            for (var t = _chunks.Start(chunk); t < _chunks.End(chunk); t++)
+            {
+                var start = offsets[t];
+                var end = offsets[t + 1];
+                if (_duplicateTasks is not null && _duplicateTasks[t])
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        var own = 0.0;
+                        for (var j = start; j < end; j++)
+                        {
+                            own += workers[j] == workers[i] ? ax[j] : 0;
+                        }
+
+                        y[i] = workerSums[workers[i]] - own;
+                        squares += y[i] * y[i];
+                    }
+                }
+                else
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        var v = workerSums[workers[i]] - ax[i];
+                        y[i] = v;
+                        squares += v * v;
+                    }
+                }
+            }
+
+            _chunkSquares[chunk] = squares;
         }
 
         // Bias of a worker: the midpoint of its mean ±1 answer on each class, each mean with one pseudo-answer at the crowd's
