@@ -84,6 +84,9 @@ internal sealed partial class SimulationRun
         var flags = _partFlags!;
         var m = 0;
         long labels = 0;
+        var stakePerLabel = s.StakePerLabel;
+        var mostLabelsUncapped = stakePerLabel == 0 ? int.MaxValue : long.MaxValue / stakePerLabel;
+        var qa = s.Qa;
         for (var w = 0; w < _n; w++)
         {
             var all = _labelCounts[w];
@@ -101,9 +104,9 @@ internal sealed partial class SimulationRun
             committed[m] = c;
             agreeing[m] = a;
             underReview[m] = rn;
-            var locked = s.StakePerLabel == 0 ? 0 : n > long.MaxValue / s.StakePerLabel ? long.MaxValue : s.StakePerLabel * n;
+            var locked = n > mostLabelsUncapped ? long.MaxValue : stakePerLabel * n;
             stakes[m] = Math.Min(_balance[w], locked);
-            flags[m] = QaFlag(s.Qa, c, a);
+            flags[m] = qa is null ? WorkerFlags.None : QaFlag(qa, c, a);
             labels += n;
             m++;
         }
@@ -114,7 +117,7 @@ internal sealed partial class SimulationRun
         {
             try
             {
-                totals = _kernel!.Settle(budget, stakes.AsSpan(0, m), committed.AsSpan(0, m), agreeing.AsSpan(0, m), underReview.AsSpan(0, m), flags.AsSpan(0, m), _partSlash, _partReward, _partShare, _partHeld);
+                totals = _kernel!.Settle(budget, stakes.AsSpan(0, m), committed.AsSpan(0, m), agreeing.AsSpan(0, m), underReview.AsSpan(0, m), flags.AsSpan(0, m), _partSlash, _partReward, _partShare, _partHeld, stakePerLabel);
             }
             catch (OverflowException)
             {

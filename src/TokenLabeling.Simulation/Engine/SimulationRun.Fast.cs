@@ -2,6 +2,7 @@
 
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using TokenLabeling.Simulation.Randomness;
 using TokenLabeling.Simulation.Scenarios;
 
 namespace TokenLabeling.Simulation.Engine;
@@ -12,13 +13,30 @@ internal sealed partial class SimulationRun
     [SkipLocalsInit]
     private void RunRoundFast()
     {
+        if (!_stakeWeighted && _uniformPrior && _difficultySpread == 0 && _k <= 8 && _eligibleCount >= _perTask)
+        {
+            RunRoundFastUniform();
+            return;
+        }
+
         Span<int> workers = stackalloc int[64];
         Span<int> labels = stackalloc int[64];
+        Span<ulong> starts = stackalloc ulong[SplitMixBlock.Lanes];
+        var drawsPerItem = DrawsPerItem;
+        Span<ulong> block = stackalloc ulong[SplitMixBlock.Lanes * drawsPerItem];
         var tasks = _scenario.TasksPerRound;
         var k = _k;
         for (var t = 0; t < tasks; t++)
         {
-            var count = GenerateItem(t, workers, labels, out var truth);
+            // Eight items' random streams are drawn side by side; an item that needs more (a worker drawn twice) continues its own stream.
+            var lane = t & (SplitMixBlock.Lanes - 1);
+            if (lane == 0)
+            {
+                SplitMixBlock.Fill(_roundKey, (ulong)t, drawsPerItem, starts, block);
+            }
+
+            var rng = new DrawCursor(block, lane, drawsPerItem, starts[lane]);
+            var count = GenerateItem(t, ref rng, workers, labels, out var truth);
 
             // Votes packed 4 bits per class would overflow at 16 labels; 8 bits per class in two words covers 64 labels and 16 classes.
             ulong low = 0, high = 0;
@@ -53,6 +71,101 @@ internal sealed partial class SimulationRun
             else
             {
                 CountItem(workers[..count], labels[..count], truth, consensus, top);
+            }
+        }
+    }
+
+    /// <summary>The fast path when workers are drawn uniformly, the truth is uniform, every item is equally hard and K ≤ 8: the draws of eight
+    /// items come from one vector fill, each label takes one packed per-slot word (worker, behaviour, skill threshold), and the vote is
+    /// counted while the labels are made. Items that draw a worker twice are made again by <see cref="GenerateItem"/>, which continues
+    /// the same stream, so every item gets exactly the labels the general path gives it.</summary>
+    [SkipLocalsInit]
+    private void RunRoundFastUniform()
+    {
+        Span<int> workers = stackalloc int[64];
+        Span<int> labels = stackalloc int[64];
+        Span<ulong> starts = stackalloc ulong[SplitMixBlock.Lanes];
+        var perTask = _perTask;
+        var drawsPerItem = 1 + perTask;
+        Span<ulong> block = stackalloc ulong[SplitMixBlock.Lanes * drawsPerItem];
+        var tasks = _scenario.TasksPerRound;
+        var k = _k;
+        var kU = (ulong)(uint)k;
+        var otherClasses = (ulong)(uint)(k - 1);
+        var eligibleCount = (ulong)(uint)_eligibleCount;
+        ref var slots = ref MemoryMarshal.GetArrayDataReference(_slotInfo);
+        var economics = _settlement is not null;
+        for (var t0 = 0; t0 < tasks; t0 += SplitMixBlock.Lanes)
+        {
+            SplitMixBlock.Fill(_roundKey, (ulong)t0, drawsPerItem, starts, block);
+            var lanes = Math.Min(SplitMixBlock.Lanes, tasks - t0);
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                var task = t0 + lane;
+                var truth = (int)(((block[lane] >> 32) * kU) >> 32);
+                ulong votes = 0;
+                var redo = false;
+                for (var i = 0; i < perTask; i++)
+                {
+                    var r = block[((i + 1) * SplitMixBlock.Lanes) + lane];
+                    var product = (r >> 32) * eligibleCount;
+                    var slot = Unsafe.Add(ref slots, (nint)(product >> 32));
+                    var w = (int)(slot >> SlotWorkerShift);
+                    if (AlreadyDrawn(workers, i, w))
+                    {
+                        redo = true;
+                        break;
+                    }
+
+                    workers[i] = w;
+                    var u = (uint)r;
+                    var behaviour = (byte)((slot >> SlotBehaviourShift) & 7);
+                    int label;
+                    if (behaviour == Skilled)
+                    {
+                        var wrong = (int)(((uint)product * otherClasses) >> 32);
+                        wrong += wrong >= truth ? 1 : 0;
+                        var correctMask = (int)((long)(u - (slot & SlotThresholdMask)) >> 63);
+                        label = (truth & correctMask) | (wrong & ~correctMask);
+                    }
+                    else
+                    {
+                        label = NonSkilledLabel(behaviour, w, u, i, labels, task);
+                    }
+
+                    labels[i] = label;
+                    votes += 1UL << (label << 3);
+                }
+
+                if (redo)
+                {
+                    var rng = new DrawCursor(block, lane, drawsPerItem, starts[lane]);
+                    _ = GenerateItem(task, ref rng, workers, labels, out truth);
+                    votes = 0;
+                    for (var i = 0; i < perTask; i++)
+                    {
+                        votes += 1UL << (labels[i] << 3);
+                    }
+                }
+
+                var consensus = -1;
+                var top = 0;
+                for (var c = 0; c < k; c++)
+                {
+                    var v = (int)((votes >> (c << 3)) & 0xFF);
+                    var better = v > top;
+                    top = better ? v : top;
+                    consensus = better ? c : consensus;
+                }
+
+                if (economics)
+                {
+                    CountItem(workers[..perTask], labels[..perTask], truth, consensus, top);
+                }
+                else
+                {
+                    SettleItemFast(workers[..perTask], labels[..perTask], truth, consensus, top);
+                }
             }
         }
     }

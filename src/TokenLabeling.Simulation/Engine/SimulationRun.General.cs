@@ -1,6 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
 using TokenLabeling.Consensus;
+using TokenLabeling.Simulation.Randomness;
 using TokenLabeling.Simulation.Scenarios;
 
 namespace TokenLabeling.Simulation.Engine;
@@ -22,7 +23,8 @@ internal sealed partial class SimulationRun
         for (var t = 0; t < tasks; t++)
         {
             start[t] = m;
-            var count = GenerateItem(t, workerOf.AsSpan(m, _perTask), labelOf.AsSpan(m, _perTask), out truth[t]);
+            var rng = DrawCursor.Scalar(_roundKey, (ulong)t);
+            var count = GenerateItem(t, ref rng, workerOf.AsSpan(m, _perTask), labelOf.AsSpan(m, _perTask), out truth[t]);
             taskOf.AsSpan(m, count).Fill(t);
             m += count;
         }

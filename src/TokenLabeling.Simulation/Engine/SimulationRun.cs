@@ -73,6 +73,12 @@ internal sealed partial class SimulationRun
     private readonly long[] _labelCounts;
     private readonly int[] _eligible;
     private readonly long[] _cumulativeWeight;
+
+    // Per eligible slot, this round: the skill threshold (bits 0-32), the behaviour (bits 33-35) and the worker (bits 36-63), one load per label.
+    private readonly ulong[] _slotInfo;
+    private const int SlotBehaviourShift = 33;
+    private const int SlotWorkerShift = 36;
+    private const ulong SlotThresholdMask = (1UL << 33) - 1;
     private readonly long[] _scratch;
     private int _eligibleCount;
     private ulong _roundKey;
@@ -138,6 +144,7 @@ internal sealed partial class SimulationRun
         _labelCounts = new long[_n];
         _eligible = new int[_n];
         _cumulativeWeight = new long[_n];
+        _slotInfo = new ulong[_n];
         _scratch = new long[_n];
         if (_settlement is { } settlement)
         {
@@ -341,6 +348,9 @@ internal sealed partial class SimulationRun
         }
     }
 
+    /// <summary>Gets the random outputs one item uses when no worker is drawn twice: the truth, the ease, and one (two when stake-weighted) per label.</summary>
+    private int DrawsPerItem => 1 + (_difficultySpread > 0 ? 1 : 0) + ((_stakeWeighted ? 2 : 1) * Math.Min(_perTask, _eligibleCount));
+
     private void BeginRound()
     {
         _roundKey = SplitMix.Derive(_seed, (ulong)_round + 1);
@@ -365,9 +375,10 @@ internal sealed partial class SimulationRun
         var eligible = 0;
         long weight = 0;
         var minRep = _minReputation;
-        for (var w = 0; w < _n; w++)
+        Span<byte> behaviourOf = stackalloc byte[Strategies.Count];
+        for (var st = 0; st < Strategies.Count; st++)
         {
-            _behaviour[w] = _strategy[w] switch
+            behaviourOf[st] = (Strategy)st switch
             {
                 Strategy.Honest => Skilled,
                 Strategy.RandomSpammer => Guess,
@@ -377,7 +388,13 @@ internal sealed partial class SimulationRun
                 Strategy.Sybil => SybilShared,
                 _ => maximizerBehaviour,
             };
+        }
 
+        var stakeWeighted = _stakeWeighted;
+        for (var w = 0; w < _n; w++)
+        {
+            var behaviour = behaviourOf[(int)_strategy[w]];
+            _behaviour[w] = behaviour;
             if (_balance[w] < _stakeToBeAssigned)
             {
                 continue;
@@ -389,8 +406,13 @@ internal sealed partial class SimulationRun
             }
 
             _eligible[eligible] = w;
-            weight += Math.Max(_balance[w], 1);
-            _cumulativeWeight[eligible] = weight;
+            _slotInfo[eligible] = _threshold[w] | ((ulong)behaviour << SlotBehaviourShift) | ((ulong)w << SlotWorkerShift);
+            if (stakeWeighted)
+            {
+                weight += Math.Max(_balance[w], 1);
+                _cumulativeWeight[eligible] = weight;
+            }
+
             eligible++;
         }
 
@@ -401,9 +423,8 @@ internal sealed partial class SimulationRun
     /// <remarks>With uniform assignment one 64-bit draw serves two purposes: its high half picks the worker, its low half decides the label
     /// (SplitMix64 output halves are independent), so an honest label usually costs one draw.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int GenerateItem(int task, Span<int> workers, Span<int> labels, out int truth)
+    private int GenerateItem(int task, ref DrawCursor rng, Span<int> workers, Span<int> labels, out int truth)
     {
-        var rng = SplitMix.ForIndex(_roundKey, (ulong)task);
         truth = _uniformPrior ? rng.NextInt(_k) : DrawClass(ref rng);
         var perItemEase = _difficultySpread > 0;
         var ease = 0.0;
@@ -414,6 +435,9 @@ internal sealed partial class SimulationRun
 
         var count = Math.Min(_perTask, _eligibleCount);
         var eligible = _eligible;
+        var behaviours = _behaviour;
+        var thresholds = _threshold;
+        var stakeWeighted = _stakeWeighted;
         var eligibleCount = (ulong)(uint)_eligibleCount;
         var otherClasses = (ulong)(uint)(_k - 1);
         for (var i = 0; i < count; i++)
@@ -424,7 +448,7 @@ internal sealed partial class SimulationRun
             do
             {
                 r = rng.NextUInt64();
-                if (_stakeWeighted)
+                if (stakeWeighted)
                 {
                     w = DrawWeighted(r);
                     r = rng.NextUInt64();
@@ -443,30 +467,18 @@ internal sealed partial class SimulationRun
             workers[i] = w;
             var u = (uint)r;
             int label;
-            switch (_behaviour[w])
+            switch (behaviours[w])
             {
                 case Skilled:
                     // Correct with the worker's probability, else one of the other K - 1 classes chosen with the spare entropy (no branch).
                     var wrong = (int)((spare * otherClasses) >> 32);
                     wrong += wrong >= truth ? 1 : 0;
-                    var threshold = perItemEase ? Threshold(_skillExcess[w], ease) : _threshold[w];
+                    var threshold = perItemEase ? Threshold(_skillExcess[w], ease) : thresholds[w];
                     var correctMask = (int)((long)(u - threshold) >> 63); // -1 when u < threshold (both below 2^33), else 0
                     label = (truth & correctMask) | (wrong & ~correctMask);
                     break;
-                case Guess:
-                    label = (int)(((ulong)u * (uint)_k) >> 32);
-                    break;
-                case MajorityClass:
-                    label = _majorityClass;
-                    break;
-                case Copy:
-                    label = _labelsVisible && i > 0 ? labels[0] : (int)(((ulong)u * (uint)_k) >> 32);
-                    break;
-                case Bloc:
-                    label = SharedLabel(BlocStreamTag, task);
-                    break;
                 default:
-                    label = SharedLabel(SybilStreamTag + (ulong)_owner[w], task);
+                    label = NonSkilledLabel(behaviours[w], w, u, i, labels, task);
                     break;
             }
 
@@ -475,6 +487,16 @@ internal sealed partial class SimulationRun
 
         return count;
     }
+
+    /// <summary>The label of a worker who does not look at the item (every behaviour but <see cref="Skilled"/>).</summary>
+    private int NonSkilledLabel(byte behaviour, int w, uint u, int i, Span<int> labels, int task) => behaviour switch
+    {
+        Guess => (int)(((ulong)u * (uint)_k) >> 32),
+        MajorityClass => _majorityClass,
+        Copy => _labelsVisible && i > 0 ? labels[0] : (int)(((ulong)u * (uint)_k) >> 32),
+        Bloc => SharedLabel(BlocStreamTag, task),
+        _ => SharedLabel(SybilStreamTag + (ulong)_owner[w], task),
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool AlreadyDrawn(Span<int> workers, int count, int w)
@@ -494,7 +516,7 @@ internal sealed partial class SimulationRun
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong Threshold(double skillExcess, double ease) => (ulong)Math.Clamp((_invK + (skillExcess * ease)) * 4294967296.0, 0, 4294967296.0);
 
-    private int DrawClass(ref SplitMix rng)
+    private int DrawClass(ref DrawCursor rng)
     {
         var u = rng.NextDouble();
         var c = 0;
@@ -522,34 +544,76 @@ internal sealed partial class SimulationRun
     private RoundMetrics EndRound(bool computeGini)
     {
         var pop = _scenario.Population;
-        var stats = new StrategyStats[Strategies.Count];
         long fullLabels = 0, fullCoherent = 0, guessLabels = 0, guessCoherent = 0, labels = 0;
-        var busiest = 0.0;
         var lambda = _forgetting;
+
+        // Reputation is read only to admit workers; without a reputation floor it is not kept.
+        var trackReputation = _minReputation > 0;
+        var effortCost = pop.EffortCostPerLabel;
+        var lowEffortCost = pop.LowEffortCostPerLabel;
+
+        // The busiest worker's time is the largest label count of each effort level times its seconds (multiplication by a positive
+        // constant keeps the order, so this is the same double as the maximum over workers).
+        var mostFull = 0;
+        var mostLow = 0;
+        const int StrategySlots = 8;
+        Span<long> strategyLabels = stackalloc long[StrategySlots];
+        Span<long> strategyCoherent = stackalloc long[StrategySlots];
+        Span<long> strategyProfit = stackalloc long[StrategySlots];
+        Span<long> strategyCapital = stackalloc long[StrategySlots];
+        Span<int> strategyWorkers = stackalloc int[StrategySlots];
+        strategyLabels.Clear();
+        strategyCoherent.Clear();
+        strategyProfit.Clear();
+        strategyCapital.Clear();
+        strategyWorkers.Clear();
         for (var w = 0; w < _n; w++)
         {
-            var n = (int)(_labelCounts[w] >> 32);
-            var c = (int)_labelCounts[w];
+            var counts = _labelCounts[w];
+            var n = (int)(counts >> 32);
+            var c = (int)counts;
             labels += n;
-            _repPositive[w] = (lambda * _repPositive[w]) + c;
-            _repNegative[w] = (lambda * _repNegative[w]) + (n - c);
-            var full = _behaviour[w] == Skilled;
+            if (trackReputation)
+            {
+                _repPositive[w] = (lambda * _repPositive[w]) + c;
+                _repNegative[w] = (lambda * _repNegative[w]) + (n - c);
+            }
+
+            var behaviour = _behaviour[w];
+            var full = behaviour == Skilled;
+            long cost;
             if (full)
             {
                 fullLabels += n;
                 fullCoherent += c;
+                mostFull = Math.Max(mostFull, n);
+                cost = n * effortCost;
             }
-            else if (_behaviour[w] == Guess)
+            else
             {
-                guessLabels += n;
-                guessCoherent += c;
+                if (behaviour == Guess)
+                {
+                    guessLabels += n;
+                    guessCoherent += c;
+                }
+
+                mostLow = Math.Max(mostLow, n);
+                cost = n * lowEffortCost;
             }
 
-            var cost = n * (full ? pop.EffortCostPerLabel : pop.LowEffortCostPerLabel);
-            busiest = Math.Max(busiest, n * (full ? pop.FullEffortSeconds : pop.LowEffortSeconds));
-            var profit = _balance[w] - _roundStartBalance[w] - cost;
-            ref var s = ref stats[(int)_strategy[w]];
-            s = new StrategyStats(s.Workers + 1, s.Labels + n, s.CoherentLabels + c, s.Profit + profit, s.Capital + _initialCapital[w]);
+            var st = (int)_strategy[w] & (StrategySlots - 1);
+            strategyWorkers[st]++;
+            strategyLabels[st] += n;
+            strategyCoherent[st] += c;
+            strategyProfit[st] += _balance[w] - _roundStartBalance[w] - cost;
+            strategyCapital[st] += _initialCapital[w];
+        }
+
+        var busiest = Math.Max(0.0, Math.Max(mostFull * pop.FullEffortSeconds, mostLow * pop.LowEffortSeconds));
+        var stats = new StrategyStats[Strategies.Count];
+        for (var st = 0; st < stats.Length; st++)
+        {
+            stats[st] = new StrategyStats(strategyWorkers[st], strategyLabels[st], strategyCoherent[st], strategyProfit[st], strategyCapital[st]);
         }
 
         if (fullLabels > 0)

@@ -83,4 +83,50 @@ public class PathEquivalenceTests
             }
         }
     }
+
+    public static TheoryData<string, int, int, bool> UniformCases()
+    {
+        var data = new TheoryData<string, int, int, bool>();
+        foreach (var name in PolicyPresets.ByName.Keys)
+        {
+            foreach (var (classes, perTask) in new[] { (2, 1), (4, 5), (8, 7), (9, 3) })
+            {
+                data.Add(name, classes, perTask, false);
+            }
+        }
+
+        foreach (var name in RoundSettlementPresets.ByName.Keys)
+        {
+            data.Add(name, 4, 5, true);
+            data.Add(name, 8, 6, true);
+        }
+
+        return data;
+    }
+
+    /// <summary>Uniform truth, equal difficulty and uniform assignment take the specialised loop (one packed word per label, votes counted
+    /// while labelling, redraws through the general generator); every strategy, visible labels and small worker pools (many redraws) included.</summary>
+    [Theory]
+    [MemberData(nameof(UniformCases))]
+    public void UniformFastPath_EqualsGeneralPath(string preset, int classes, int perTask, bool economics)
+    {
+        var scenario = TestScenarios.Small(economics ? PolicyPresets.Default : PolicyPresets.ByName[preset]) with
+        {
+            ClassCount = classes,
+            ClassPrior = [],
+            DifficultyMean = 0.3,
+            DifficultySpread = 0,
+            LabelsPerTask = perTask,
+            TasksPerRound = 61,
+            Settlement = economics ? RoundSettlementPresets.ByName[preset] : null,
+            Population = new PopulationModel { WorkerCount = 12, Mix = TestScenarios.EveryStrategy, StartingBalance = TokenUnits.FromTokens(30) },
+        };
+        for (ulong seed = 1; seed <= 3; seed++)
+        {
+            var fast = SimulationRunner.Run(scenario, seed);
+            var general = SimulationRunner.Run(scenario, seed, new RunOptions { Aggregator = new ReferenceMajorityVote() });
+            Assert.StartsWith("fast-mv", fast.Path);
+            Assert.Equal(TestScenarios.ToCsv(general, scenario), TestScenarios.ToCsv(fast, scenario));
+        }
+    }
 }

@@ -86,6 +86,8 @@ public class RoundSettlementKernelTests
 
     private static (RoundSettlementTotalsView Kernel, RoundSettlementTotalsView Engine) SettleBoth(SettlementPolicy policy, Round round)
     {
+        // Half the workers lock exactly the hinted stake per committed label, so both slash formulas are exercised.
+        var stakeUnit = round.StakeUnit;
         var n = round.Stakes.Length;
         var kernel = new RoundSettlementKernel(policy);
         var slash = new long[n];
@@ -95,7 +97,7 @@ public class RoundSettlementKernelTests
         RoundSettlementTotalsView kernelView;
         try
         {
-            var totals = kernel.Settle(round.Budget, round.Stakes, round.Committed, round.Agreeing, round.UnderReview, round.Flags, slash, reward, share, held);
+            var totals = kernel.Settle(round.Budget, round.Stakes, round.Committed, round.Agreeing, round.UnderReview, round.Flags, slash, reward, share, held, stakeUnit);
             kernelView = new RoundSettlementTotalsView(totals, slash, reward, share, held);
         }
         catch (OverflowException)
@@ -134,7 +136,7 @@ public class RoundSettlementKernelTests
     }
 
     /// <summary>One round's inputs: budget and per-worker columns.</summary>
-    public sealed record Round(long Budget, long[] Stakes, int[] Committed, int[] Agreeing, int[] UnderReview, WorkerFlags[] Flags)
+    public sealed record Round(long Budget, long[] Stakes, int[] Committed, int[] Agreeing, int[] UnderReview, WorkerFlags[] Flags, long StakeUnit = 0)
     {
         public override string ToString() =>
             $"budget {Budget}; stakes [{string.Join(", ", Stakes)}]; committed [{string.Join(", ", Committed)}]; agreeing [{string.Join(", ", Agreeing)}]; review [{string.Join(", ", UnderReview)}]; flags [{string.Join(", ", Flags)}]";
@@ -190,7 +192,8 @@ public class RoundSettlementKernelTests
                 from agreeShare in Gen.Choose(0, 100)
                 from review in Gen.Elements(0, 0, 0, 1, 4)
                 from flag in Gen.Elements(s_flags)
-                select (Stake: stake * scale, Committed: committed, Agreeing: committed * agreeShare / 100, Review: review, Flag: flag);
+                from hinted in Gen.Elements(true, false)
+                select (Stake: hinted ? 333_333L * committed : stake * scale, Committed: committed, Agreeing: committed * agreeShare / 100, Review: review, Flag: flag);
             var gen =
                 from workers in Gen.ListOf(worker)
                 from budget in Gen.Choose(0, 2_000_000)
@@ -201,7 +204,8 @@ public class RoundSettlementKernelTests
                     [.. workers.Select(w => w.Committed)],
                     [.. workers.Select(w => w.Agreeing)],
                     [.. workers.Select(w => w.Review)],
-                    [.. workers.Select(w => w.Flag)]);
+                    [.. workers.Select(w => w.Flag)],
+                    333_333);
             return gen.ToArbitrary();
         }
 
@@ -217,12 +221,12 @@ public class RoundSettlementKernelTests
             {
                 committed[i] = random.Next(0, 12);
                 agreeing[i] = random.Next(0, committed[i] + 1);
-                stakes[i] = random.NextInt64(0, 50_000_000);
+                stakes[i] = random.Next(2) == 0 ? 1_000_000L * committed[i] : random.NextInt64(0, 50_000_000);
                 review[i] = random.Next(0, 3);
                 flags[i] = s_flags[random.Next(s_flags.Length)];
             }
 
-            return new Round(random.NextInt64(0, 100_000_000), stakes, committed, agreeing, review, flags);
+            return new Round(random.NextInt64(0, 100_000_000), stakes, committed, agreeing, review, flags, 1_000_000);
         }
     }
 }
