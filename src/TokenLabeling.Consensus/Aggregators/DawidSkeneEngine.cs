@@ -71,9 +71,10 @@ internal static class DawidSkeneEngine
             }
             else
             {
+                var vote = 1.0 / n;
                 for (var i = offsets[t]; i < offsets[t + 1]; i++)
                 {
-                    share[votes[i]] += 1.0 / n;
+                    share[votes[i]] += vote;
                 }
             }
 

@@ -385,6 +385,7 @@ public static partial class ConsensusKernels
     /// [2^-500, 2^500] by multiplying it by 2^±500 (exact) and counting the rescalings, so it never needs a log inside the loop.
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one long loop per call: skip the unoptimised and on-stack-replacement tiers
     private static int StepLinearRun<TOp, TVector>(
         ref int codeRef,
         ref int offsetRef,
