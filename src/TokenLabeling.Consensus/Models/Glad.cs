@@ -244,9 +244,9 @@ public sealed class Glad : ILabelAggregator
             _model = model;
             _k = set.ClassCount;
             _workerCount = set.WorkerCount;
-            _offsets = set.TaskOffsets.ToArray();
-            _workers = set.Workers.ToArray();
-            _labels = set.Labels.ToArray();
+            _offsets = set.TaskOffsetArray;
+            _workers = set.WorkerArray;
+            _labels = set.LabelArray;
             _gold = gold.IsEmpty ? [] : gold.ToArray();
             _alpha = alpha;
             _beta = beta;

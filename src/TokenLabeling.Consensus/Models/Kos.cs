@@ -201,8 +201,8 @@ public sealed class Kos : ILabelAggregator
         public MessageState(AnnotationSet set, ReadOnlySpan<int> gold, bool[] positive, bool removeBias)
         {
             var n = set.LabelCount;
-            _offsets = set.TaskOffsets.ToArray();
-            _workers = set.Workers.ToArray();
+            _offsets = set.TaskOffsetArray;
+            _workers = set.WorkerArray;
             _signs = new sbyte[n];
             var labels = set.Labels;
             for (var i = 0; i < n; i++)

@@ -246,9 +246,9 @@ public sealed class Mace : ILabelAggregator
         {
             _k = set.ClassCount;
             _workerCount = set.WorkerCount;
-            _offsets = set.TaskOffsets.ToArray();
-            _workers = set.Workers.ToArray();
-            _labels = set.Labels.ToArray();
+            _offsets = set.TaskOffsetArray;
+            _workers = set.WorkerArray;
+            _labels = set.LabelArray;
             _gold = gold.IsEmpty ? [] : gold.ToArray();
             _posteriors = posteriors;
             _competence = competence;

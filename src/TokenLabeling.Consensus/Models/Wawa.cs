@@ -1,5 +1,6 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace TokenLabeling.Consensus.Models;
@@ -49,18 +50,251 @@ public sealed class Wawa : ILabelAggregator
         var k = annotations.ClassCount;
         var frequencies = ModelMath.LabelFrequencies(annotations);
         var order = ModelMath.TieBreakOrder(TieBreak, frequencies);
-        var posteriors = new double[annotations.TaskCount * k];
-        ModelMath.WeightedVote(annotations, default, frequencies, goldLabels, posteriors);
-        var majority = ModelMath.ArgMax(annotations, posteriors, order, goldLabels);
+        var pass = new Pass(annotations, goldLabels, frequencies, order.IsEmpty ? null : order.ToArray());
 
-        var skills = new double[annotations.WorkerCount];
-        ModelMath.Agreement(annotations, majority, skills);
+        // Majority vote and each worker's agreement with it, then the vote weighted by those shares with its soft counts: two
+        // fused passes, one task range per core.
+        pass.Chunks.Run(pass.MajorityStep);
+        var skills = pass.ReduceAgreement();
         cancellationToken.ThrowIfCancellationRequested();
-
-        ModelMath.WeightedVote(annotations, skills, frequencies, goldLabels, posteriors);
-        var labels = ModelMath.ArgMax(annotations, posteriors, order, goldLabels);
-        var priors = ModelMath.MeanPosterior(annotations, posteriors, goldLabels);
-        var confusion = ModelMath.EmpiricalConfusion(annotations, posteriors, ConfusionSmoothing);
+        pass.Chunks.Run(pass.WeightedStep);
+        var (labels, posteriors, priors, confusion) = pass.ReduceWeighted();
         return new AggregationResult(Name, k, labels, posteriors, priors, skills, confusion, 0, true, Array.Empty<double>());
+    }
+
+    /// <summary>
+    /// The two votes, one task range at a time (see <see cref="TaskChunks"/>): per-worker sums are gathered per range and added
+    /// in range order, so the result does not depend on how many cores ran them.
+    /// </summary>
+    private sealed class Pass
+    {
+        private readonly int _k;
+        private readonly int _workerCount;
+        private readonly int[] _offsets;
+        private readonly int[] _workers;
+        private readonly int[] _labels;
+        private readonly int[] _gold;
+        private readonly double[] _frequencies;
+        private readonly double[]? _tieBreak;
+        private readonly int[] _majority;
+        private readonly int[] _result;
+        private readonly double[] _posteriors;
+        private readonly double[] _skills;
+
+        // Per range: agreeing labels and labels per worker; posterior sums and task counts; soft counts per (worker, class, answer).
+        private readonly int[] _agree;
+        private readonly int[] _counts;
+        private readonly double[] _posteriorSums;
+        private readonly int[] _taskCounts;
+        private readonly double[] _confusion;
+
+        public Pass(AnnotationSet set, ReadOnlySpan<int> gold, double[] frequencies, double[]? tieBreak)
+        {
+            _k = set.ClassCount;
+            _workerCount = set.WorkerCount;
+            _offsets = set.TaskOffsetArray;
+            _workers = set.WorkerArray;
+            _labels = set.LabelArray;
+            _gold = gold.IsEmpty ? [] : gold.ToArray();
+            _frequencies = frequencies;
+            _tieBreak = tieBreak;
+            _majority = new int[set.TaskCount];
+            _result = new int[set.TaskCount];
+            _posteriors = new double[set.TaskCount * _k];
+            _skills = new double[_workerCount];
+            Chunks = TaskChunks.Create(set.TaskOffsets, (long)_workerCount * ((_k * _k) + 1));
+            _agree = new int[Chunks.Count * _workerCount];
+            _counts = new int[Chunks.Count * _workerCount];
+            _posteriorSums = new double[Chunks.Count * _k];
+            _taskCounts = new int[Chunks.Count];
+            _confusion = new double[Chunks.Count * _workerCount * _k * _k];
+            MajorityStep = RunMajorityStep;
+            WeightedStep = RunWeightedStep;
+        }
+
+        public TaskChunks Chunks { get; }
+
+        public Action<int> MajorityStep { get; }
+
+        public Action<int> WeightedStep { get; }
+
+        public double[] ReduceAgreement()
+        {
+            var w = _workerCount;
+            for (var j = 0; j < w; j++)
+            {
+                var agree = 0;
+                var count = 0;
+                for (var c = 0; c < Chunks.Count; c++)
+                {
+                    agree += _agree[(c * w) + j];
+                    count += _counts[(c * w) + j];
+                }
+
+                _skills[j] = count > 0 ? (double)agree / count : 0;
+            }
+
+            return _skills;
+        }
+
+        public (int[] Labels, double[] Posteriors, double[] Priors, double[] Confusion) ReduceWeighted()
+        {
+            var k = _k;
+            var priors = new double[k];
+            var tasks = 0;
+            for (var c = 0; c < Chunks.Count; c++)
+            {
+                tasks += _taskCounts[c];
+                for (var l = 0; l < k; l++)
+                {
+                    priors[l] += _posteriorSums[(c * k) + l];
+                }
+            }
+
+            ModelMath.Normalize(priors, tasks);
+            var size = _workerCount * k * k;
+            var confusion = new double[size];
+            _confusion.AsSpan(0, size).CopyTo(confusion);
+            for (var c = 1; c < Chunks.Count; c++)
+            {
+                TensorPrimitives.Add(confusion, _confusion.AsSpan(c * size, size), confusion);
+            }
+
+            for (var r = 0; r < _workerCount * k; r++)
+            {
+                var row = confusion.AsSpan(r * k, k);
+                var total = 0.0;
+                for (var l = 0; l < k; l++)
+                {
+                    row[l] += ConfusionSmoothing;
+                    total += row[l];
+                }
+
+                ModelMath.Normalize(row, total);
+            }
+
+            return (_result, _posteriors, priors, confusion);
+        }
+
+        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RunMajorityStep(int chunk)
+        {
+            var k = _k;
+            var offsets = _offsets;
+            var workers = _workers;
+            var labels = _labels;
+            var agree = _agree.AsSpan(chunk * _workerCount, _workerCount);
+            var counts = _counts.AsSpan(chunk * _workerCount, _workerCount);
+            agree.Clear();
+            counts.Clear();
+            Span<double> votes = stackalloc double[k];
+            for (var t = Chunks.Start(chunk); t < Chunks.End(chunk); t++)
+            {
+                var start = offsets[t];
+                var end = offsets[t + 1];
+                int majority;
+                if (_gold.Length > 0 && _gold[t] >= 0)
+                {
+                    majority = _gold[t];
+                }
+                else if (end == start)
+                {
+                    majority = -1;
+                }
+                else
+                {
+                    votes.Clear();
+                    for (var i = start; i < end; i++)
+                    {
+                        votes[labels[i]]++;
+                    }
+
+                    majority = ModelMath.ArgMax(votes, _tieBreak);
+                }
+
+                _majority[t] = majority;
+                for (var i = start; i < end; i++)
+                {
+                    counts[workers[i]]++;
+                    agree[workers[i]] += labels[i] == majority ? 1 : 0;
+                }
+            }
+        }
+
+        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void RunWeightedStep(int chunk)
+        {
+            var k = _k;
+            var offsets = _offsets;
+            var workers = _workers;
+            var labels = _labels;
+            var skills = _skills;
+            var posteriors = _posteriors;
+            var kk = k * k;
+            var confusion = _confusion.AsSpan(chunk * _workerCount * kk, _workerCount * kk);
+            var posteriorSums = _posteriorSums.AsSpan(chunk * k, k);
+            confusion.Clear();
+            posteriorSums.Clear();
+            var tasks = 0;
+            for (var t = Chunks.Start(chunk); t < Chunks.End(chunk); t++)
+            {
+                var start = offsets[t];
+                var end = offsets[t + 1];
+                var row = posteriors.AsSpan(t * k, k);
+                var total = 0.0;
+                for (var i = start; i < end; i++)
+                {
+                    var weight = skills[workers[i]];
+                    row[labels[i]] += weight;
+                    total += weight;
+                }
+
+                if (total > 0)
+                {
+                    var inv = 1.0 / total;
+                    for (var c = 0; c < k; c++)
+                    {
+                        row[c] *= inv;
+                    }
+                }
+                else
+                {
+                    _frequencies.CopyTo(row);
+                }
+
+                var hasGold = _gold.Length > 0 && _gold[t] >= 0;
+                if (hasGold)
+                {
+                    row.Clear();
+                    row[_gold[t]] = 1;
+                }
+
+                if (end == start && !hasGold)
+                {
+                    _result[t] = -1;
+                    continue;
+                }
+
+                _result[t] = ModelMath.ArgMax(row, _tieBreak);
+                tasks++;
+                for (var c = 0; c < k; c++)
+                {
+                    posteriorSums[c] += row[c];
+                }
+
+                for (var i = start; i < end; i++)
+                {
+                    var cell = (workers[i] * kk) + labels[i];
+                    for (var c = 0; c < k; c++)
+                    {
+                        confusion[cell + (c * k)] += row[c];
+                    }
+                }
+            }
+
+            _taskCounts[chunk] = tasks;
+        }
     }
 }
