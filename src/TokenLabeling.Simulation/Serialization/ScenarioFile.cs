@@ -3,6 +3,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TokenLabeling.Economics.Policies;
 using TokenLabeling.Simulation.Experiments;
 using TokenLabeling.Simulation.Scenarios;
 
@@ -75,6 +76,8 @@ internal sealed class ScenarioDocument
 
     public PolicyDocument? Policy { get; set; }
 
+    public SettlementDocument? Settlement { get; set; }
+
     public PopulationDocument? Population { get; set; }
 
     public double? ImitationRate { get; set; }
@@ -84,6 +87,11 @@ internal sealed class ScenarioDocument
     public ExperimentSpec ToSpec()
     {
         var d = new Scenario();
+        if (Policy is not null && Settlement is not null)
+        {
+            throw new ArgumentException("A scenario sets either 'policy' (per-item rules) or 'settlement' (an Economics policy per round), not both.", nameof(Settlement));
+        }
+
         var scenario = new Scenario
         {
             Name = Name ?? d.Name,
@@ -98,6 +106,7 @@ internal sealed class ScenarioDocument
             CommitReveal = CommitReveal ?? d.CommitReveal,
             Aggregator = Aggregator ?? d.Aggregator,
             Policy = (Policy ?? new PolicyDocument()).ToPolicy(),
+            Settlement = Settlement?.ToSettlement(),
             Population = (Population ?? new PopulationDocument()).ToPopulation(),
             Adaptation = new AdaptationModel { ImitationRate = ImitationRate ?? 0 },
         };
@@ -170,6 +179,69 @@ internal sealed class PolicyDocument
             ReputationForgetting = ReputationForgetting ?? p.ReputationForgetting,
         };
     }
+}
+
+internal sealed class SettlementDocument
+{
+    public string? Preset { get; set; }
+
+    public JsonElement? Policy { get; set; }
+
+    [JsonConverter(typeof(TokenAmountConverter))]
+    public long? StakePerLabel { get; set; }
+
+    [JsonConverter(typeof(TokenAmountConverter))]
+    public long? BudgetPerLabel { get; set; }
+
+    public double? ReviewThreshold { get; set; }
+
+    public double? MinReputation { get; set; }
+
+    public double? ReputationForgetting { get; set; }
+
+    public QaDocument? Qa { get; set; }
+
+    public RoundSettlement ToSettlement()
+    {
+        var presetName = Preset ?? "recommended";
+        if (!RoundSettlementPresets.ByName.TryGetValue(presetName, out var p))
+        {
+            throw new ArgumentException($"settlement.preset '{presetName}' is unknown; known presets: {string.Join(", ", RoundSettlementPresets.ByName.Keys)}.", nameof(Preset));
+        }
+
+        var policy = p.Policy;
+        if (Policy is { } element)
+        {
+            try
+            {
+                policy = SettlementPolicy.FromJson(element.GetRawText());
+            }
+            catch (JsonException ex)
+            {
+                throw new FormatException($"settlement.policy is not an Economics settlement policy: {ex.Message}", ex);
+            }
+        }
+
+        return p with
+        {
+            Policy = policy,
+            StakePerLabel = StakePerLabel ?? p.StakePerLabel,
+            BudgetPerLabel = BudgetPerLabel ?? p.BudgetPerLabel,
+            ReviewThreshold = ReviewThreshold ?? p.ReviewThreshold,
+            MinReputation = MinReputation ?? p.MinReputation,
+            ReputationForgetting = ReputationForgetting ?? p.ReputationForgetting,
+            Qa = Qa is null ? p.Qa : new QaModel(Qa.MinorBelowCoherence ?? 0, Qa.MajorBelowCoherence ?? 0, Qa.SevereBelowCoherence ?? 0),
+        };
+    }
+}
+
+internal sealed class QaDocument
+{
+    public double? MinorBelowCoherence { get; set; }
+
+    public double? MajorBelowCoherence { get; set; }
+
+    public double? SevereBelowCoherence { get; set; }
 }
 
 internal sealed class PopulationDocument

@@ -33,8 +33,47 @@ public class ScenarioFileTests
         Assert.Equal(2, spec.EnumeratePoints().Count);
     }
 
+    [Fact]
+    public void Parse_ReadsAnEconomicsSettlement_FromAPreset()
+    {
+        var spec = ScenarioFile.Parse("""
+            { "settlement": { "preset": "kleros", "stakePerLabel": "2.5", "budgetPerLabel": 0.5, "reviewThreshold": 0.4,
+                              "qa": { "minorBelowCoherence": 0.5, "majorBelowCoherence": 0.3, "severeBelowCoherence": 0.1 } } }
+            """);
+        var settlement = spec.Scenario.Settlement!;
+        Assert.Equal("kleros", settlement.Policy.Name);
+        Assert.Equal(TokenLabeling.Economics.Policies.SlashBasis.Incoherence, settlement.Policy.Slashing.Basis);
+        Assert.Equal(2_500_000, settlement.StakePerLabel);
+        Assert.Equal(500_000, settlement.BudgetPerLabel);
+        Assert.Equal(0.4, settlement.ReviewThreshold);
+        Assert.Equal(new QaModel(0.5, 0.3, 0.1), settlement.Qa);
+    }
+
+    [Fact]
+    public void Parse_ReadsACustomEconomicsPolicy()
+    {
+        var spec = ScenarioFile.Parse("""
+            { "settlement": { "stakePerLabel": 1, "budgetPerLabel": 1, "reviewThreshold": 0,
+                "policy": { "name": "plus1-minus0.5", "fees": { "lines": [] },
+                            "reward": { "weighting": "AgreeingLabels", "ratePerLabel": "1000000" },
+                            "slashing": { "basis": "WrongOrMissedLabels", "rateBasisPoints": 5000 },
+                            "redistribution": { "toCoherentPeers": false, "weighting": "AgreeingLabels", "otherwise": "Treasury", "dustTo": "Treasury" } } } }
+            """);
+        var settlement = spec.Scenario.Settlement!;
+        Assert.Equal("plus1-minus0.5", settlement.Name);
+        Assert.Equal(5_000, settlement.Policy.Slashing.RateBasisPoints);
+        Assert.Equal(1_000_000UL, (ulong)settlement.Policy.Reward.RatePerLabel!.Value);
+        Assert.Equal(0, settlement.ReviewThreshold);
+        Assert.Null(settlement.Qa);
+    }
+
     [Theory]
     [InlineData("""{ "rounds": 0 }""", "Rounds")]
+    [InlineData("""{ "policy": { "preset": "kleros" }, "settlement": { "preset": "kleros" } }""", "not both")]
+    [InlineData("""{ "settlement": { "preset": "nope" } }""", "nope")]
+    [InlineData("""{ "settlement": { "policy": { "name": "x" } } }""", "settlement.policy")]
+    [InlineData("""{ "settlement": { "reviewThreshold": 2 } }""", "ReviewThreshold")]
+    [InlineData("""{ "settlement": { "qa": { "minorBelowCoherence": 0.1, "majorBelowCoherence": 0.5 } } }""", "Qa")]
     [InlineData("""{ "roundz": 3 }""", "roundz")]
     [InlineData("""{ "policy": { "preset": "nope" } }""", "nope")]
     [InlineData("""{ "policy": { "stakePerLabel": "1.0000001" } }""", "decimals")]
