@@ -154,7 +154,10 @@ public sealed class AttackTests(AnvilFixture chain) : ChainTest(chain)
         var before = await Chain.Token.BalanceOfAsync(Chain.Workers[0].Address);
         await Chain.Escrow.ClaimAsync(published.TicketFor(Chain.Workers[0].Address));
         Assert.Equal(limit, await Chain.Token.BalanceOfAsync(Chain.Workers[0].Address) - before);
-        Assert.Equal(BigInteger.Zero, (await Chain.Escrow.GetTaskAsync(taskId)).Unclaimed);
+        var state = await Chain.Escrow.Signer.CallAsync<ClaimStateOfFunction, ClaimStateOfOutputDTO>(
+            Chain.Escrow.EscrowAddress, new ClaimStateOfFunction { TaskId = taskId });
+        Assert.Equal(BigInteger.Zero, state.Unclaimed);
+        Assert.Equal(Convert.ToHexString(published.Tree.Root.Span[..20]), Convert.ToHexString(state.MerkleRootPrefix));
     }
 
     [Fact]

@@ -65,10 +65,10 @@ public sealed class GasTests(AnvilFixture chain, ITestOutputHelper output) : Cha
         output.WriteLine($"| claim, {leaves:N0} leaves (proof {anchorDepth}) | fresh recipient (never held the token) | {fresh.GasUsed:N0} | {freshAnchor:N0} | {fresh.GasUsed - freshAnchor:+#,0;-#,0} |");
         output.WriteLine($"| claim, {leaves:N0} leaves (proof {anchorDepth}) | holder (holds the token) | {holder.GasUsed:N0} | {holderAnchor:N0} | {holder.GasUsed - holderAnchor:+#,0;-#,0} |");
 
-        // Target met: a claim to a fresh recipient costs less than the anchor's.
+        // Targets: no more than the anchor in either case (met; the holder case at 1,000 leaves by a few dozen gas only,
+        // see benchmarks/gas.md for the arithmetic).
         Assert.True(fresh.GasUsed <= freshAnchor, $"fresh claim {fresh.GasUsed} > anchor {freshAnchor}");
-        // Target not met for a holder: measured ceiling (regression guard), within 1.5k of the anchor (benchmarks/gas.md).
-        Assert.True(holder.GasUsed <= holderAnchor + 1_500, $"holder claim {holder.GasUsed} > {holderAnchor} + 1,500");
+        Assert.True(holder.GasUsed <= holderAnchor, $"holder claim {holder.GasUsed} > anchor {holderAnchor}");
     }
 
     [Theory]
@@ -110,8 +110,10 @@ public sealed class GasTests(AnvilFixture chain, ITestOutputHelper output) : Cha
         var perTaskFresh = freshMany.GasUsed / Tasks;
         output.WriteLine($"| claimMany, {Tasks} tasks of {leavesPerTask:N0} leaves | fresh recipient | {freshMany.GasUsed:N0} | {perTaskFresh:N0} |");
         output.WriteLine($"proof lengths: {string.Join(", ", freshTickets.Select(t => t.Proof.Count).Distinct().Order())}");
-        // Measured ceilings (regression guards) while the per-task cost is being reduced; see benchmarks/gas.md.
-        var ceiling = leavesPerTask <= 8 ? 15_400 : 19_700;
+        // Target "at most 15k per task at 20 tasks": met for 8-leaf tasks (proof 3). Not met for 1,000-leaf tasks
+        // (proof 9-10, about 7.4k of calldata and hashing per task on its own): a measured ceiling there, as a
+        // regression guard. See benchmarks/gas.md.
+        var ceiling = leavesPerTask <= 8 ? 15_000 : 18_300;
         Assert.True(perTaskFresh <= ceiling, $"{perTaskFresh} gas per task");
         Assert.True(perTaskHolder <= ceiling, $"{perTaskHolder} gas per task");
 

@@ -25,7 +25,7 @@ namespace TokenLabeling.Chain.Client;
 /// </remarks>
 public sealed class EscrowClient
 {
-    private static readonly string s_claimedManyTopic = AbiWords.ToHex(AbiWords.Keccak("ClaimedMany(address,uint256[],uint256[])"u8));
+    private static readonly string s_claimedManyTopic = "0x" + Nethereum.Contracts.ABITypedRegistry.GetEvent<ClaimedManyEventDTO>().Sha3Signature;
 
     /// <summary>Role allowed to settle tasks.</summary>
     public static readonly ReadOnlyMemory<byte> SettlerRole = AbiWords.Keccak("SETTLER_ROLE"u8);

@@ -79,7 +79,8 @@ internal static class TimelineDecoder
         if (log.IsLogForEvent<ClaimedEventDTO>())
         {
             var e = log.DecodeEvent<ClaimedEventDTO>().Event;
-            return new FundsReleasedEvent(b, h, i, "Claimed", e.Account, e.Amount);
+            var (account, amount) = Unpack(e.AccountAndAmount);
+            return new FundsReleasedEvent(b, h, i, "Claimed", AbiWords.ToHex(account), amount);
         }
 
         if (log.IsLogForEvent<SweptEventDTO>())
@@ -133,18 +134,27 @@ internal static class TimelineDecoder
         }
 
         var e = log.DecodeEvent<ClaimedManyEventDTO>().Event;
-        if (e.TaskIds.Count != e.Amounts.Count)
+        foreach (var word in e.TaskIdsAndAmounts)
         {
-            throw new InvalidOperationException(
-                $"ClaimedMany log {log.TransactionHash}#{log.LogIndex.Value} lists {e.TaskIds.Count} tasks but {e.Amounts.Count} amounts.");
-        }
-
-        for (var k = 0; k < e.TaskIds.Count; k++)
-        {
-            if (e.TaskIds[k] == taskId)
+            var (entryTask, amount) = Unpack(word);
+            if (new BigInteger(entryTask, isUnsigned: true, isBigEndian: true) == taskId)
             {
-                yield return new FundsReleasedEvent(log.BlockNumber.Value, log.TransactionHash, log.LogIndex.Value, "Claimed", e.Account, e.Amounts[k]);
+                yield return new FundsReleasedEvent(log.BlockNumber.Value, log.TransactionHash, log.LogIndex.Value, "Claimed", e.Account, amount);
             }
         }
+    }
+
+    /// <summary>Splits a packed claim word: the upper 160 bits (an account or a task id, 20 bytes big-endian) and the 96-bit amount below.</summary>
+    internal static (byte[] Upper160, BigInteger Amount) Unpack(BigInteger word)
+    {
+        if (word.Sign < 0 || word >= BigInteger.One << 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(word), word, "A claim word is a uint256.");
+        }
+
+        var upper = (word >> 96).ToByteArray(isUnsigned: true, isBigEndian: true);
+        var padded = new byte[20];
+        upper.CopyTo(padded, 20 - upper.Length);
+        return (padded, word & ((BigInteger.One << 96) - 1));
     }
 }

@@ -321,6 +321,19 @@ namespace TokenLabeling.Chain.Bindings.LabelingEscrow
              return ContractHandler.SendRequestAndWaitForReceiptAsync(claimManyFunction, cancellationToken);
         }
 
+        public Task<ClaimStateOfOutputDTO> ClaimStateOfQueryAsync(ClaimStateOfFunction claimStateOfFunction, BlockParameter blockParameter = null)
+        {
+            return ContractHandler.QueryDeserializingToObjectAsync<ClaimStateOfFunction, ClaimStateOfOutputDTO>(claimStateOfFunction, blockParameter);
+        }
+
+        public Task<ClaimStateOfOutputDTO> ClaimStateOfQueryAsync(BigInteger taskId, BlockParameter blockParameter = null)
+        {
+            var claimStateOfFunction = new ClaimStateOfFunction();
+                claimStateOfFunction.TaskId = taskId;
+
+            return ContractHandler.QueryDeserializingToObjectAsync<ClaimStateOfFunction, ClaimStateOfOutputDTO>(claimStateOfFunction, blockParameter);
+        }
+
         public Task<string> CommitRequestAsync(CommitFunction commitFunction)
         {
              return ContractHandler.SendRequestAsync(commitFunction);
@@ -1134,6 +1147,7 @@ namespace TokenLabeling.Chain.Bindings.LabelingEscrow
                 typeof(ChangeDefaultAdminDelayFunction),
                 typeof(ClaimFunction),
                 typeof(ClaimManyFunction),
+                typeof(ClaimStateOfFunction),
                 typeof(CommitFunction),
                 typeof(CommitmentOfFunction),
                 typeof(CreateTaskFunction),

@@ -6,7 +6,6 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @title LabelingEscrow
@@ -41,6 +40,10 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
     /// read to find the claimant, instead of reading the task's token slot.
     uint256 private constant RECORD_TOKEN_SHIFT = 96;
     uint256 private constant RECORD_INDEX_MASK = (1 << 96) - 1;
+
+    /// @dev A task's claim state (`_claimStates`) packs the first 20 bytes of the posted Merkle root above bit 96
+    /// and what the root may still pay out below it, so a claim reads and writes one slot.
+    uint256 private constant UNCLAIMED_MASK = (1 << 96) - 1;
 
     enum TaskStatus {
         None,
@@ -96,10 +99,6 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         uint128 feeDue;
         uint128 minStake;
         bytes32 datasetHash;
-        // Everything a claim reads and writes about the task, in one slot: the first 20 bytes of the posted Merkle
-        // root (zero until a root is posted and again after the sweep) and what the root may still pay out.
-        bytes20 merkleRootPrefix;
-        uint96 unclaimed;
     }
 
     /// @notice One annotator of a task.
@@ -135,6 +134,8 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
     mapping(uint256 taskId => mapping(uint256 item => uint256 record)) private _items;
     mapping(uint256 taskId => mapping(uint256 item => mapping(uint256 worker => uint256 vote))) private _votes;
     mapping(IERC20 token => mapping(address account => uint256 amount)) private _balances;
+    /// @dev (first 20 bytes of the Merkle root << 96) | unclaimed; zero until a root is posted and after the sweep.
+    mapping(uint256 taskId => uint256 state) private _claimStates;
 
     event TaskCreated(
         uint256 indexed taskId, address indexed requester, address indexed token, uint256 budget, TaskParams params
@@ -157,11 +158,12 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         uint256 fee,
         uint256 claimDeadline
     );
-    /// @notice One Merkle leaf paid by {claim}.
-    event Claimed(uint256 indexed taskId, address account, uint256 amount);
-    /// @notice Leaves of several tasks paid to one account by {claimMany} (one event for the whole batch:
-    /// `taskIds[k]` paid `amounts[k]`).
-    event ClaimedMany(address indexed account, uint256[] taskIds, uint256[] amounts);
+    /// @notice One Merkle leaf paid by {claim}: `accountAndAmount` = (uint160(account) << 96) | amount (a claim
+    /// never exceeds the task's 96-bit unclaimed total, so one data word carries both).
+    event Claimed(uint256 indexed taskId, uint256 accountAndAmount);
+    /// @notice Leaves of several tasks paid to one account by {claimMany}, one event for the whole batch: each
+    /// entry of `taskIdsAndAmounts` is (taskId << 96) | amount.
+    event ClaimedMany(address indexed account, uint256[] taskIdsAndAmounts);
     event Swept(uint256 indexed taskId, address indexed requester, uint256 amount);
     event RefundWithdrawn(uint256 indexed taskId, address indexed requester, uint256 amount);
     event FeeWithdrawn(uint256 indexed taskId, address indexed treasury, uint256 amount);
@@ -374,7 +376,7 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         uint256 fee
     ) external onlyRole(SETTLER_ROLE) {
         TaskState storage t = _settleableTask(taskId, payoutId);
-        if (bytes20(root) == bytes20(0)) revert InvalidParameter("root");
+        if (uint256(root) >> 96 == 0) revert InvalidParameter("root");
         uint256 budget = t.budget;
         uint256 expectedFee = budget * t.feeBps / BPS;
         if (fee != expectedFee) revert FeeMismatch(fee, expectedFee);
@@ -390,8 +392,7 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         t.claimDeadline = uint40(claimDeadline);
         t.refundDue = uint128(refund);
         t.feeDue = uint128(fee);
-        t.merkleRootPrefix = bytes20(root);
-        t.unclaimed = uint96(totalPayout);
+        _claimStates[taskId] = (uint256(root) & ~UNCLAIMED_MASK) | totalPayout;
         emit MerkleSettlementPosted(taskId, payoutId, root, totalPayout, refund, fee, claimDeadline);
     }
 
@@ -402,7 +403,7 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         nonReentrant
     {
         IERC20 token = _claimLeaf(taskId, index, account, amount, proof);
-        emit Claimed(taskId, account, amount);
+        emit Claimed(taskId, (uint256(uint160(account)) << 96) | amount);
         token.safeTransfer(account, amount);
     }
 
@@ -411,8 +412,7 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
     function claimMany(address account, ClaimRequest[] calldata claims) external nonReentrant {
         uint256 n = claims.length;
         if (n == 0) revert LengthMismatch();
-        uint256[] memory taskIds = new uint256[](n);
-        uint256[] memory amounts = new uint256[](n);
+        uint256[] memory taskIdsAndAmounts = new uint256[](n);
         IERC20 token;
         uint256 total;
         for (uint256 k; k < n; ++k) {
@@ -420,11 +420,11 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
             IERC20 taskToken = _claimLeaf(c.taskId, c.index, account, c.amount, c.proof);
             if (k == 0) token = taskToken;
             else if (taskToken != token) revert TokenMismatch(c.taskId);
-            taskIds[k] = c.taskId;
-            amounts[k] = c.amount;
+            // A claimed task exists, so its id is far below 2^160; the amount fits in 96 bits (see _claimLeaf).
+            taskIdsAndAmounts[k] = (c.taskId << 96) | c.amount;
             total += c.amount;
         }
-        emit ClaimedMany(account, taskIds, amounts);
+        emit ClaimedMany(account, taskIdsAndAmounts);
         token.safeTransfer(account, total);
     }
 
@@ -434,10 +434,9 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         TaskState storage t = _task(taskId);
         if (t.status != TaskStatus.MerkleSettled) revert WrongStatus(taskId, t.status);
         if (block.timestamp < t.claimDeadline) revert TooEarly(block.timestamp, t.claimDeadline);
-        uint256 amount = t.unclaimed;
+        uint256 amount = _claimStates[taskId] & UNCLAIMED_MASK;
         t.status = TaskStatus.Swept;
-        t.merkleRootPrefix = bytes20(0);
-        t.unclaimed = 0;
+        _claimStates[taskId] = 0;
         emit Swept(taskId, t.requester, amount);
         if (amount != 0) t.token.safeTransfer(t.requester, amount);
     }
@@ -480,6 +479,13 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
 
     function getTask(uint256 taskId) external view returns (TaskState memory) {
         return _tasks[taskId];
+    }
+
+    /// @notice The first 20 bytes of a task's posted Merkle root and what claims may still pay out of it
+    /// (both zero before the post and after the sweep).
+    function claimStateOf(uint256 taskId) external view returns (bytes20 merkleRootPrefix, uint256 unclaimed) {
+        uint256 state = _claimStates[taskId];
+        return (bytes20(bytes32(state & ~UNCLAIMED_MASK)), state & UNCLAIMED_MASK);
     }
 
     function workerAt(uint256 taskId, uint256 index) external view returns (Worker memory) {
@@ -789,21 +795,92 @@ contract LabelingEscrow is AccessControlDefaultAdminRules, ReentrancyGuardTransi
         private
         returns (IERC20)
     {
-        TaskState storage t = _tasks[taskId];
-        bytes20 rootPrefix = t.merkleRootPrefix;
-        if (rootPrefix == bytes20(0)) revert ClaimsNotOpen(taskId);
-        if (bytes20(MerkleProof.processProofCalldata(proof, leafOf(taskId, index, account, amount))) != rootPrefix) {
-            revert InvalidProof(taskId, account);
-        }
-        mapping(address => uint256) storage records = _workerSlots[taskId];
-        uint256 record = records[account];
+        // Each slot's address is computed once and used for both its read and its write.
+        uint256 stateSlot = _mappingSlot(taskId, _claimStatesSlot());
+        uint256 state = _load(stateSlot);
+        if (state >> 96 == 0) revert ClaimsNotOpen(taskId);
+        bytes32 root = _processProof(_leafHash(taskId, index, account, amount), proof);
+        if ((uint256(root) ^ state) >> 96 != 0) revert InvalidProof(taskId, account);
+        uint256 recordSlot = _mappingSlot(uint256(uint160(account)), _mappingSlot(taskId, _workerSlotsSlot()));
+        uint256 record = _load(recordSlot);
         if (index >= MAX_WORKERS || record & RECORD_INDEX_MASK != index + 1) _refuseClaim(taskId, index, account, record);
-        uint256 unclaimed = t.unclaimed;
+        uint256 unclaimed = state & UNCLAIMED_MASK;
         // A root whose leaves add up to more than its posted total cannot pay out more than that total.
         if (amount > unclaimed) revert ClaimExceedsUnclaimed(taskId, amount, unclaimed);
-        t.unclaimed = uint96(unclaimed - amount);
-        delete records[account];
+        // amount <= unclaimed: the subtraction stays within the low 96 bits and leaves the root prefix intact.
+        _store(stateSlot, state - amount);
+        _store(recordSlot, 0);
         return IERC20(address(uint160(record >> RECORD_TOKEN_SHIFT)));
+    }
+
+    /// @dev The storage slot of `map[key]` for a mapping at `mapSlot` with a value-type key (Solidity's layout:
+    /// keccak256(key . mapSlot)).
+    function _mappingSlot(uint256 key, uint256 mapSlot) private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            mstore(0x00, key)
+            mstore(0x20, mapSlot)
+            slot := keccak256(0x00, 0x40)
+        }
+    }
+
+    function _claimStatesSlot() private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            slot := _claimStates.slot
+        }
+    }
+
+    function _workerSlotsSlot() private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            slot := _workerSlots.slot
+        }
+    }
+
+    function _load(uint256 slot) private view returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := sload(slot)
+        }
+    }
+
+    function _store(uint256 slot, uint256 value) private {
+        assembly ("memory-safe") {
+            sstore(slot, value)
+        }
+    }
+
+    /// @dev {leafOf} without its memory allocations: the four words are written past the free memory pointer
+    /// (scratch, never reused) and the inner hash goes through the scratch slot at 0x00.
+    function _leafHash(uint256 taskId, uint256 index, address account, uint256 amount)
+        private
+        pure
+        returns (bytes32 leaf)
+    {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, taskId)
+            mstore(add(m, 0x20), index)
+            mstore(add(m, 0x40), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(m, 0x60), amount)
+            mstore(0x00, keccak256(m, 0x80))
+            leaf := keccak256(0x00, 0x20)
+        }
+    }
+
+    /// @dev The root a proof leads to, as OpenZeppelin's `MerkleProof.processProofCalldata` computes it (each pair
+    /// hashed smaller word first), in a loop without bounds checks or calls: the ABI decoder has already checked
+    /// that the whole array lies inside the calldata.
+    function _processProof(bytes32 leaf, bytes32[] calldata proof) private pure returns (bytes32 node) {
+        assembly ("memory-safe") {
+            node := leaf
+            let end := add(proof.offset, shl(5, proof.length))
+            for { let p := proof.offset } lt(p, end) { p := add(p, 0x20) } {
+                let sibling := calldataload(p)
+                // lo = min(node, sibling), hi = max(node, sibling), without a branch.
+                let lo := xor(node, mul(xor(node, sibling), lt(sibling, node)))
+                mstore(0x00, lo)
+                mstore(0x20, xor(xor(node, sibling), lo))
+                node := keccak256(0x00, 0x40)
+            }
+        }
     }
 
     /// @dev Why a verified leaf cannot be paid (only reached on the way to a revert, so its reads cost nothing

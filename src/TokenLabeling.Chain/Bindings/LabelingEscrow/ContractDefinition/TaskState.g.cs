@@ -57,9 +57,5 @@ namespace TokenLabeling.Chain.Bindings.LabelingEscrow.ContractDefinition
         public virtual BigInteger MinStake { get; set; }
         [Parameter("bytes32", "datasetHash", 22)]
         public virtual byte[] DatasetHash { get; set; }
-        [Parameter("bytes20", "merkleRootPrefix", 23)]
-        public virtual byte[] MerkleRootPrefix { get; set; }
-        [Parameter("uint96", "unclaimed", 24)]
-        public virtual BigInteger Unclaimed { get; set; }
     }
 }
