@@ -305,7 +305,25 @@ public static partial class BoxKernels
                 return;
             }
 
-            for (var i = start; i < end; i++)
+            // Four rows at a time on the wide paths: each column vector of b is loaded once for four results, and the four
+            // independent chains keep the divider busy while one of them waits.
+            var i = start;
+            if (path == KernelPath.Vector512 && m >= 16)
+            {
+                for (; i + 4 <= end; i += 4)
+                {
+                    FourRows512<TOp>(i);
+                }
+            }
+            else if (path == KernelPath.Vector256 && m >= 8)
+            {
+                for (; i + 4 <= end; i += 4)
+                {
+                    FourRows256<TOp>(i);
+                }
+            }
+
+            for (; i < end; i++)
             {
                 var area = Area(ax1[i], ay1[i], ax2[i], ay2[i]);
                 var row = destination + ((long)i * m);
@@ -334,7 +352,22 @@ public static partial class BoxKernels
         private void StreamingRows<TOp>(int start, int end)
             where TOp : struct, IBoxPairOperator
         {
-            for (var i = start; i < end; i++)
+            // Four rows at a time (as in Rows), each with its own aligned column offset since consecutive rows start at
+            // different alignments: four independent chains and four store streams keep the core busy between stores.
+            var i = start;
+            for (; i + 4 <= end; i += 4)
+            {
+                if (path == KernelPath.Vector512)
+                {
+                    FourStreamingRows512<TOp>(i);
+                }
+                else
+                {
+                    FourStreamingRows256<TOp>(i);
+                }
+            }
+
+            for (; i < end; i++)
             {
                 var area = Area(ax1[i], ay1[i], ax2[i], ay2[i]);
                 var row = destination + ((long)i * m);
@@ -383,6 +416,200 @@ public static partial class BoxKernels
             {
                 Interlocked.MemoryBarrier();
             }
+        }
+
+        // Rows i to i + 3 with shared column loads; the last vector of each row overlaps the one before (identical results).
+        private void FourRows512<TOp>(int i)
+            where TOp : struct, IBoxPairOperator
+        {
+            const int Width = 16;
+            var r0 = destination + ((long)i * m);
+            var r1 = r0 + m;
+            var r2 = r1 + m;
+            var r3 = r2 + m;
+            Vector512<float> x10 = Vector512.Create(ax1[i + 0]), y10 = Vector512.Create(ay1[i + 0]), x20 = Vector512.Create(ax2[i + 0]), y20 = Vector512.Create(ay2[i + 0]), a0 = Vector512.Create(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
+            Vector512<float> x11 = Vector512.Create(ax1[i + 1]), y11 = Vector512.Create(ay1[i + 1]), x21 = Vector512.Create(ax2[i + 1]), y21 = Vector512.Create(ay2[i + 1]), a1 = Vector512.Create(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
+            Vector512<float> x12 = Vector512.Create(ax1[i + 2]), y12 = Vector512.Create(ay1[i + 2]), x22 = Vector512.Create(ax2[i + 2]), y22 = Vector512.Create(ay2[i + 2]), a2 = Vector512.Create(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
+            Vector512<float> x13 = Vector512.Create(ax1[i + 3]), y13 = Vector512.Create(ay1[i + 3]), x23 = Vector512.Create(ax2[i + 3]), y23 = Vector512.Create(ay2[i + 3]), a3 = Vector512.Create(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
+            var j = 0;
+            while (true)
+            {
+                if (j > m - Width)
+                {
+                    if (j == m)
+                    {
+                        break;
+                    }
+
+                    j = m - Width;
+                }
+
+                Vector512<float> c1 = Vector512.Load(bx1 + j), c2 = Vector512.Load(by1 + j), c3 = Vector512.Load(bx2 + j), c4 = Vector512.Load(by2 + j), c5 = Vector512.Load(bArea + j);
+                TOp.Invoke(x10, y10, x20, y20, a0, c1, c2, c3, c4, c5).Store(r0 + j);
+                TOp.Invoke(x11, y11, x21, y21, a1, c1, c2, c3, c4, c5).Store(r1 + j);
+                TOp.Invoke(x12, y12, x22, y22, a2, c1, c2, c3, c4, c5).Store(r2 + j);
+                TOp.Invoke(x13, y13, x23, y23, a3, c1, c2, c3, c4, c5).Store(r3 + j);
+                j += Width;
+            }
+        }
+
+        // Streaming version of FourRows512: an unaligned head vector per row, aligned non-temporal stores from each row's
+        // first 64-byte boundary, and an overlapping unaligned tail vector per row.
+        private void FourStreamingRows512<TOp>(int i)
+            where TOp : struct, IBoxPairOperator
+        {
+            const int Width = 16;
+            var r0 = destination + ((long)i * m);
+            var r1 = r0 + m;
+            var r2 = r1 + m;
+            var r3 = r2 + m;
+            Vector512<float> x10 = Vector512.Create(ax1[i + 0]), y10 = Vector512.Create(ay1[i + 0]), x20 = Vector512.Create(ax2[i + 0]), y20 = Vector512.Create(ay2[i + 0]), a0 = Vector512.Create(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
+            Vector512<float> x11 = Vector512.Create(ax1[i + 1]), y11 = Vector512.Create(ay1[i + 1]), x21 = Vector512.Create(ax2[i + 1]), y21 = Vector512.Create(ay2[i + 1]), a1 = Vector512.Create(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
+            Vector512<float> x12 = Vector512.Create(ax1[i + 2]), y12 = Vector512.Create(ay1[i + 2]), x22 = Vector512.Create(ax2[i + 2]), y22 = Vector512.Create(ay2[i + 2]), a2 = Vector512.Create(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
+            Vector512<float> x13 = Vector512.Create(ax1[i + 3]), y13 = Vector512.Create(ay1[i + 3]), x23 = Vector512.Create(ax2[i + 3]), y23 = Vector512.Create(ay2[i + 3]), a3 = Vector512.Create(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
+            TOp.Invoke(x10, y10, x20, y20, a0, Vector512.Load(bx1 + 0), Vector512.Load(by1 + 0), Vector512.Load(bx2 + 0), Vector512.Load(by2 + 0), Vector512.Load(bArea + 0)).Store(r0);
+            TOp.Invoke(x11, y11, x21, y21, a1, Vector512.Load(bx1 + 0), Vector512.Load(by1 + 0), Vector512.Load(bx2 + 0), Vector512.Load(by2 + 0), Vector512.Load(bArea + 0)).Store(r1);
+            TOp.Invoke(x12, y12, x22, y22, a2, Vector512.Load(bx1 + 0), Vector512.Load(by1 + 0), Vector512.Load(bx2 + 0), Vector512.Load(by2 + 0), Vector512.Load(bArea + 0)).Store(r2);
+            TOp.Invoke(x13, y13, x23, y23, a3, Vector512.Load(bx1 + 0), Vector512.Load(by1 + 0), Vector512.Load(bx2 + 0), Vector512.Load(by2 + 0), Vector512.Load(bArea + 0)).Store(r3);
+            var j0 = (int)(((64 - ((nint)r0 & 63)) & 63) / sizeof(float));
+            var j1 = (int)(((64 - ((nint)r1 & 63)) & 63) / sizeof(float));
+            var j2 = (int)(((64 - ((nint)r2 & 63)) & 63) / sizeof(float));
+            var j3 = (int)(((64 - ((nint)r3 & 63)) & 63) / sizeof(float));
+            var common = ((m - Width - Math.Max(Math.Max(j0, j1), Math.Max(j2, j3))) / Width) + 1;
+            for (var step = 0; step < common; step++)
+            {
+                TOp.Invoke(x10, y10, x20, y20, a0, Vector512.Load(bx1 + j0), Vector512.Load(by1 + j0), Vector512.Load(bx2 + j0), Vector512.Load(by2 + j0), Vector512.Load(bArea + j0)).StoreAlignedNonTemporal(r0 + j0);
+                TOp.Invoke(x11, y11, x21, y21, a1, Vector512.Load(bx1 + j1), Vector512.Load(by1 + j1), Vector512.Load(bx2 + j1), Vector512.Load(by2 + j1), Vector512.Load(bArea + j1)).StoreAlignedNonTemporal(r1 + j1);
+                TOp.Invoke(x12, y12, x22, y22, a2, Vector512.Load(bx1 + j2), Vector512.Load(by1 + j2), Vector512.Load(bx2 + j2), Vector512.Load(by2 + j2), Vector512.Load(bArea + j2)).StoreAlignedNonTemporal(r2 + j2);
+                TOp.Invoke(x13, y13, x23, y23, a3, Vector512.Load(bx1 + j3), Vector512.Load(by1 + j3), Vector512.Load(bx2 + j3), Vector512.Load(by2 + j3), Vector512.Load(bArea + j3)).StoreAlignedNonTemporal(r3 + j3);
+                j0 += Width;
+                j1 += Width;
+                j2 += Width;
+                j3 += Width;
+            }
+
+            for (; j0 <= m - Width; j0 += Width)
+            {
+                TOp.Invoke(x10, y10, x20, y20, a0, Vector512.Load(bx1 + j0), Vector512.Load(by1 + j0), Vector512.Load(bx2 + j0), Vector512.Load(by2 + j0), Vector512.Load(bArea + j0)).StoreAlignedNonTemporal(r0 + j0);
+            }
+
+            for (; j1 <= m - Width; j1 += Width)
+            {
+                TOp.Invoke(x11, y11, x21, y21, a1, Vector512.Load(bx1 + j1), Vector512.Load(by1 + j1), Vector512.Load(bx2 + j1), Vector512.Load(by2 + j1), Vector512.Load(bArea + j1)).StoreAlignedNonTemporal(r1 + j1);
+            }
+
+            for (; j2 <= m - Width; j2 += Width)
+            {
+                TOp.Invoke(x12, y12, x22, y22, a2, Vector512.Load(bx1 + j2), Vector512.Load(by1 + j2), Vector512.Load(bx2 + j2), Vector512.Load(by2 + j2), Vector512.Load(bArea + j2)).StoreAlignedNonTemporal(r2 + j2);
+            }
+
+            for (; j3 <= m - Width; j3 += Width)
+            {
+                TOp.Invoke(x13, y13, x23, y23, a3, Vector512.Load(bx1 + j3), Vector512.Load(by1 + j3), Vector512.Load(bx2 + j3), Vector512.Load(by2 + j3), Vector512.Load(bArea + j3)).StoreAlignedNonTemporal(r3 + j3);
+            }
+
+            var tail = m - Width;
+            TOp.Invoke(x10, y10, x20, y20, a0, Vector512.Load(bx1 + tail), Vector512.Load(by1 + tail), Vector512.Load(bx2 + tail), Vector512.Load(by2 + tail), Vector512.Load(bArea + tail)).Store(r0 + tail);
+            TOp.Invoke(x11, y11, x21, y21, a1, Vector512.Load(bx1 + tail), Vector512.Load(by1 + tail), Vector512.Load(bx2 + tail), Vector512.Load(by2 + tail), Vector512.Load(bArea + tail)).Store(r1 + tail);
+            TOp.Invoke(x12, y12, x22, y22, a2, Vector512.Load(bx1 + tail), Vector512.Load(by1 + tail), Vector512.Load(bx2 + tail), Vector512.Load(by2 + tail), Vector512.Load(bArea + tail)).Store(r2 + tail);
+            TOp.Invoke(x13, y13, x23, y23, a3, Vector512.Load(bx1 + tail), Vector512.Load(by1 + tail), Vector512.Load(bx2 + tail), Vector512.Load(by2 + tail), Vector512.Load(bArea + tail)).Store(r3 + tail);
+        }
+
+        // Rows i to i + 3 with shared column loads; the last vector of each row overlaps the one before (identical results).
+        private void FourRows256<TOp>(int i)
+            where TOp : struct, IBoxPairOperator
+        {
+            const int Width = 8;
+            var r0 = destination + ((long)i * m);
+            var r1 = r0 + m;
+            var r2 = r1 + m;
+            var r3 = r2 + m;
+            Vector256<float> x10 = Vector256.Create(ax1[i + 0]), y10 = Vector256.Create(ay1[i + 0]), x20 = Vector256.Create(ax2[i + 0]), y20 = Vector256.Create(ay2[i + 0]), a0 = Vector256.Create(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
+            Vector256<float> x11 = Vector256.Create(ax1[i + 1]), y11 = Vector256.Create(ay1[i + 1]), x21 = Vector256.Create(ax2[i + 1]), y21 = Vector256.Create(ay2[i + 1]), a1 = Vector256.Create(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
+            Vector256<float> x12 = Vector256.Create(ax1[i + 2]), y12 = Vector256.Create(ay1[i + 2]), x22 = Vector256.Create(ax2[i + 2]), y22 = Vector256.Create(ay2[i + 2]), a2 = Vector256.Create(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
+            Vector256<float> x13 = Vector256.Create(ax1[i + 3]), y13 = Vector256.Create(ay1[i + 3]), x23 = Vector256.Create(ax2[i + 3]), y23 = Vector256.Create(ay2[i + 3]), a3 = Vector256.Create(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
+            var j = 0;
+            while (true)
+            {
+                if (j > m - Width)
+                {
+                    if (j == m)
+                    {
+                        break;
+                    }
+
+                    j = m - Width;
+                }
+
+                Vector256<float> c1 = Vector256.Load(bx1 + j), c2 = Vector256.Load(by1 + j), c3 = Vector256.Load(bx2 + j), c4 = Vector256.Load(by2 + j), c5 = Vector256.Load(bArea + j);
+                TOp.Invoke(x10, y10, x20, y20, a0, c1, c2, c3, c4, c5).Store(r0 + j);
+                TOp.Invoke(x11, y11, x21, y21, a1, c1, c2, c3, c4, c5).Store(r1 + j);
+                TOp.Invoke(x12, y12, x22, y22, a2, c1, c2, c3, c4, c5).Store(r2 + j);
+                TOp.Invoke(x13, y13, x23, y23, a3, c1, c2, c3, c4, c5).Store(r3 + j);
+                j += Width;
+            }
+        }
+
+        // Streaming version of FourRows256: an unaligned head vector per row, aligned non-temporal stores from each row's
+        // first 32-byte boundary, and an overlapping unaligned tail vector per row.
+        private void FourStreamingRows256<TOp>(int i)
+            where TOp : struct, IBoxPairOperator
+        {
+            const int Width = 8;
+            var r0 = destination + ((long)i * m);
+            var r1 = r0 + m;
+            var r2 = r1 + m;
+            var r3 = r2 + m;
+            Vector256<float> x10 = Vector256.Create(ax1[i + 0]), y10 = Vector256.Create(ay1[i + 0]), x20 = Vector256.Create(ax2[i + 0]), y20 = Vector256.Create(ay2[i + 0]), a0 = Vector256.Create(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
+            Vector256<float> x11 = Vector256.Create(ax1[i + 1]), y11 = Vector256.Create(ay1[i + 1]), x21 = Vector256.Create(ax2[i + 1]), y21 = Vector256.Create(ay2[i + 1]), a1 = Vector256.Create(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
+            Vector256<float> x12 = Vector256.Create(ax1[i + 2]), y12 = Vector256.Create(ay1[i + 2]), x22 = Vector256.Create(ax2[i + 2]), y22 = Vector256.Create(ay2[i + 2]), a2 = Vector256.Create(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
+            Vector256<float> x13 = Vector256.Create(ax1[i + 3]), y13 = Vector256.Create(ay1[i + 3]), x23 = Vector256.Create(ax2[i + 3]), y23 = Vector256.Create(ay2[i + 3]), a3 = Vector256.Create(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
+            TOp.Invoke(x10, y10, x20, y20, a0, Vector256.Load(bx1 + 0), Vector256.Load(by1 + 0), Vector256.Load(bx2 + 0), Vector256.Load(by2 + 0), Vector256.Load(bArea + 0)).Store(r0);
+            TOp.Invoke(x11, y11, x21, y21, a1, Vector256.Load(bx1 + 0), Vector256.Load(by1 + 0), Vector256.Load(bx2 + 0), Vector256.Load(by2 + 0), Vector256.Load(bArea + 0)).Store(r1);
+            TOp.Invoke(x12, y12, x22, y22, a2, Vector256.Load(bx1 + 0), Vector256.Load(by1 + 0), Vector256.Load(bx2 + 0), Vector256.Load(by2 + 0), Vector256.Load(bArea + 0)).Store(r2);
+            TOp.Invoke(x13, y13, x23, y23, a3, Vector256.Load(bx1 + 0), Vector256.Load(by1 + 0), Vector256.Load(bx2 + 0), Vector256.Load(by2 + 0), Vector256.Load(bArea + 0)).Store(r3);
+            var j0 = (int)(((32 - ((nint)r0 & 31)) & 31) / sizeof(float));
+            var j1 = (int)(((32 - ((nint)r1 & 31)) & 31) / sizeof(float));
+            var j2 = (int)(((32 - ((nint)r2 & 31)) & 31) / sizeof(float));
+            var j3 = (int)(((32 - ((nint)r3 & 31)) & 31) / sizeof(float));
+            var common = ((m - Width - Math.Max(Math.Max(j0, j1), Math.Max(j2, j3))) / Width) + 1;
+            for (var step = 0; step < common; step++)
+            {
+                TOp.Invoke(x10, y10, x20, y20, a0, Vector256.Load(bx1 + j0), Vector256.Load(by1 + j0), Vector256.Load(bx2 + j0), Vector256.Load(by2 + j0), Vector256.Load(bArea + j0)).StoreAlignedNonTemporal(r0 + j0);
+                TOp.Invoke(x11, y11, x21, y21, a1, Vector256.Load(bx1 + j1), Vector256.Load(by1 + j1), Vector256.Load(bx2 + j1), Vector256.Load(by2 + j1), Vector256.Load(bArea + j1)).StoreAlignedNonTemporal(r1 + j1);
+                TOp.Invoke(x12, y12, x22, y22, a2, Vector256.Load(bx1 + j2), Vector256.Load(by1 + j2), Vector256.Load(bx2 + j2), Vector256.Load(by2 + j2), Vector256.Load(bArea + j2)).StoreAlignedNonTemporal(r2 + j2);
+                TOp.Invoke(x13, y13, x23, y23, a3, Vector256.Load(bx1 + j3), Vector256.Load(by1 + j3), Vector256.Load(bx2 + j3), Vector256.Load(by2 + j3), Vector256.Load(bArea + j3)).StoreAlignedNonTemporal(r3 + j3);
+                j0 += Width;
+                j1 += Width;
+                j2 += Width;
+                j3 += Width;
+            }
+
+            for (; j0 <= m - Width; j0 += Width)
+            {
+                TOp.Invoke(x10, y10, x20, y20, a0, Vector256.Load(bx1 + j0), Vector256.Load(by1 + j0), Vector256.Load(bx2 + j0), Vector256.Load(by2 + j0), Vector256.Load(bArea + j0)).StoreAlignedNonTemporal(r0 + j0);
+            }
+
+            for (; j1 <= m - Width; j1 += Width)
+            {
+                TOp.Invoke(x11, y11, x21, y21, a1, Vector256.Load(bx1 + j1), Vector256.Load(by1 + j1), Vector256.Load(bx2 + j1), Vector256.Load(by2 + j1), Vector256.Load(bArea + j1)).StoreAlignedNonTemporal(r1 + j1);
+            }
+
+            for (; j2 <= m - Width; j2 += Width)
+            {
+                TOp.Invoke(x12, y12, x22, y22, a2, Vector256.Load(bx1 + j2), Vector256.Load(by1 + j2), Vector256.Load(bx2 + j2), Vector256.Load(by2 + j2), Vector256.Load(bArea + j2)).StoreAlignedNonTemporal(r2 + j2);
+            }
+
+            for (; j3 <= m - Width; j3 += Width)
+            {
+                TOp.Invoke(x13, y13, x23, y23, a3, Vector256.Load(bx1 + j3), Vector256.Load(by1 + j3), Vector256.Load(bx2 + j3), Vector256.Load(by2 + j3), Vector256.Load(bArea + j3)).StoreAlignedNonTemporal(r3 + j3);
+            }
+
+            var tail = m - Width;
+            TOp.Invoke(x10, y10, x20, y20, a0, Vector256.Load(bx1 + tail), Vector256.Load(by1 + tail), Vector256.Load(bx2 + tail), Vector256.Load(by2 + tail), Vector256.Load(bArea + tail)).Store(r0 + tail);
+            TOp.Invoke(x11, y11, x21, y21, a1, Vector256.Load(bx1 + tail), Vector256.Load(by1 + tail), Vector256.Load(bx2 + tail), Vector256.Load(by2 + tail), Vector256.Load(bArea + tail)).Store(r1 + tail);
+            TOp.Invoke(x12, y12, x22, y22, a2, Vector256.Load(bx1 + tail), Vector256.Load(by1 + tail), Vector256.Load(bx2 + tail), Vector256.Load(by2 + tail), Vector256.Load(bArea + tail)).Store(r2 + tail);
+            TOp.Invoke(x13, y13, x23, y23, a3, Vector256.Load(bx1 + tail), Vector256.Load(by1 + tail), Vector256.Load(bx2 + tail), Vector256.Load(by2 + tail), Vector256.Load(bArea + tail)).Store(r3 + tail);
         }
 
         private void RowScalar<TOp>(float x1, float y1, float x2, float y2, float area, float* row, int start)
