@@ -47,6 +47,20 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Simulate_WithAnEconomicsSettlement_NamesItInTheSummary()
+    {
+        var scenario = Scenario("""
+            { "rounds": 2, "tasksPerRound": 20, "population": { "workerCount": 15 },
+              "settlement": { "preset": "kleros", "stakePerLabel": 2 }, "experiment": { "runs": 2 } }
+            """);
+        var outDir = Path.Combine(_dir, "econ");
+        var (code, _, stderr) = Run("simulate", "--scenario", scenario, "--out", outDir, "--no-plots");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Economics settlement `kleros` per round", File.ReadAllText(Path.Combine(outDir, "summary.md")), StringComparison.Ordinal);
+        Assert.Equal(1 + 2, File.ReadAllLines(Path.Combine(outDir, "runs.csv")).Length);
+    }
+
+    [Fact]
     public void Simulate_SameSeed_GivesTheSameCsv_WhateverTheThreads()
     {
         var scenario = Scenario("""{ "rounds": 2, "tasksPerRound": 20, "population": { "workerCount": 15 }, "experiment": { "runs": 5 } }""");

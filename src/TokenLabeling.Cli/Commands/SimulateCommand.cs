@@ -119,7 +119,8 @@ internal sealed class SimulateCommand : ICliCommand
         {
             w.WriteLine($"# Simulation: {spec.Scenario.Name}");
             w.WriteLine();
-            w.WriteLine($"Policy `{spec.Scenario.Policy.Name}`, aggregator `{spec.Scenario.Aggregator}`, {spec.Runs} runs per point, experiment seed {spec.Seed}.");
+            var policy = spec.Scenario.Settlement is { } settlement ? $"Economics settlement `{settlement.Name}` per round" : $"Policy `{spec.Scenario.Policy.Name}`";
+            w.WriteLine($"{policy}, aggregator `{spec.Scenario.Aggregator}`, {spec.Runs} runs per point, experiment seed {spec.Seed}.");
             w.WriteLine();
             w.Write(table);
         });
