@@ -209,7 +209,7 @@ public sealed class MajorityVote : ILabelAggregator
             labels,
             () => VoteShares(annotations, blocks, k, path, maxDegree),
             priors,
-            () => VoteDecisions.AgreementWithLabels(annotations, labels));
+            () => VoteDecisions.AgreementWithLabels(annotations, labels, maxDegree));
     }
 
     /// <summary>Every task's vote shares (uniform for a task without labels), task-major T × K.</summary>

@@ -49,6 +49,9 @@ internal sealed class TaskBlocks
         return new TaskBlocks(starts);
     }
 
+    /// <summary>Returns one block holding every task.</summary>
+    public static TaskBlocks Single(int taskCount) => new([0, taskCount]);
+
     /// <summary>Runs <paramref name="body"/> for every block, in parallel when there are several.</summary>
     public void Run(int maxDegreeOfParallelism, Action<int> body)
     {

@@ -79,25 +79,45 @@ internal static class VoteDecisions
     }
 
     /// <summary>Returns each worker's share of labels equal to the chosen label of their task (0 for a worker without labels).</summary>
-    public static double[] AgreementWithLabels(AnnotationSet set, ReadOnlySpan<int> chosen)
+    /// <remarks>Counts are integers per task block, summed afterwards, so the result is the same on any number of threads.</remarks>
+    public static double[] AgreementWithLabels(AnnotationSet set, ReadOnlySpan<int> chosen, int maxDegreeOfParallelism = -1)
     {
-        var agree = new double[set.WorkerCount];
-        var total = new double[set.WorkerCount];
-        var tasks = set.Tasks;
-        var workers = set.Workers;
-        var labels = set.Labels;
-        for (var i = 0; i < labels.Length; i++)
+        var labels = set.LabelArray;
+        var workers = set.WorkerArray;
+        var offsets = set.TaskOffsetArray;
+        var chosenArray = chosen.ToArray();
+        var blocks = TaskBlocks.For(offsets, labels.Length);
+        if ((long)set.WorkerCount * blocks.Count * 4 > labels.Length)
         {
-            total[workers[i]]++;
-            if (chosen[tasks[i]] == labels[i])
-            {
-                agree[workers[i]]++;
-            }
+            blocks = TaskBlocks.Single(set.TaskCount); // per-block counters would outweigh the labels
         }
 
+        // Per worker: labels in the low 32 bits, agreeing labels in the high 32 bits (one add per label).
+        var tallies = new long[blocks.Count][];
+        blocks.Run(maxDegreeOfParallelism, b =>
+        {
+            var tally = tallies[b] = new long[set.WorkerCount];
+            for (var t = blocks.Starts[b]; t < blocks.Starts[b + 1]; t++)
+            {
+                var label = chosenArray[t];
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    tally[workers[i]] += labels[i] == label ? (1L << 32) + 1 : 1;
+                }
+            }
+        });
+
+        var agree = new double[set.WorkerCount];
         for (var w = 0; w < agree.Length; w++)
         {
-            agree[w] = total[w] > 0 ? agree[w] / total[w] : 0;
+            long total = 0, agreeing = 0;
+            for (var b = 0; b < tallies.Length; b++)
+            {
+                total += tallies[b][w] & uint.MaxValue;
+                agreeing += tallies[b][w] >> 32;
+            }
+
+            agree[w] = total > 0 ? (double)agreeing / total : 0;
         }
 
         return agree;

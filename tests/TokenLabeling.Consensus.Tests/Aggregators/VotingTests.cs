@@ -129,6 +129,73 @@ public sealed class VotingTests
         return KernelPaths.Supported.All(p => new MajorityVote(new MajorityVoteOptions { KernelPath = p }).Aggregate(set).Labels.SequenceEqual(naive)).ToProperty();
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(6)]
+    public void MajorityVote_LargeSet_PosteriorsSkillsAndPriorsEqualANaiveCount_OnAnyThreadCount(int k)
+    {
+        // 40,000 tasks × 0..8 labels: several task blocks, so the per-block counters and their reduction are exercised.
+        var rng = new Random(k);
+        var tasks = new List<int>();
+        var workers = new List<int>();
+        var labels = new List<int>();
+        for (var t = 0; t < 40_000; t++)
+        {
+            var n = rng.Next(0, 9);
+            var start = rng.Next(300);
+            for (var j = 0; j < n; j++)
+            {
+                tasks.Add(t);
+                workers.Add((start + (j * 37)) % 300);
+                labels.Add(rng.Next(k));
+            }
+        }
+
+        var set = AnnotationSet.FromIndices([.. tasks], [.. workers], [.. labels], new AnnotationSetOptions { ClassCount = k }, taskCount: 40_000, workerCount: 301);
+        var expectedPosteriors = new double[set.TaskCount * k];
+        var chosen = new int[set.TaskCount];
+        var priorSums = new double[k];
+        var labelled = 0;
+        for (var t = 0; t < set.TaskCount; t++)
+        {
+            var counts = new int[k];
+            foreach (var l in set.GetTaskLabels(t))
+            {
+                counts[l]++;
+            }
+
+            var n = set.GetTaskLabelCount(t);
+            chosen[t] = n == 0 ? -1 : Array.IndexOf(counts, counts.Max());
+            for (var c = 0; c < k; c++)
+            {
+                expectedPosteriors[(t * k) + c] = n == 0 ? 1.0 / k : (double)counts[c] / n;
+                priorSums[c] += n == 0 ? 0 : (double)counts[c] / n;
+            }
+
+            labelled += n > 0 ? 1 : 0;
+        }
+
+        var agreeing = new int[301];
+        var total = new int[301];
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            total[workers[i]]++;
+            agreeing[workers[i]] += labels[i] == chosen[tasks[i]] ? 1 : 0;
+        }
+
+        var expectedSkills = Enumerable.Range(0, 301).Select(w => total[w] == 0 ? 0.0 : (double)agreeing[w] / total[w]).ToArray();
+        foreach (var threads in new[] { 1, -1 })
+        {
+            var r = new MajorityVote(new MajorityVoteOptions { MaxDegreeOfParallelism = threads }).Aggregate(set);
+            Assert.Equal(chosen, r.Labels.ToArray());
+            Tolerance.Equal(expectedPosteriors, r.Posteriors, 1e-15, 1e-15);
+            Tolerance.Equal(expectedSkills, r.WorkerSkills, 1e-15, 1e-15);
+            Tolerance.Equal(priorSums.Select(p => p / labelled).ToArray(), r.ClassPriors, 1e-12, 1e-12);
+        }
+    }
+
     [Property(MaxTest = 100)]
     public Property Posteriors_SumToOne(PositiveInt seed)
     {
