@@ -213,7 +213,10 @@ internal sealed class RoundSettlementKernel
 
         var coherence = _coherence;
 
-        // Pass 1: slashes and the totals the splits need.
+        // Pass 1: slashes and the totals the splits need. A rate without redistribution pays each worker rate × weight whenever the
+        // demand fits in the pool, which pass 1 cannot know yet: it pays that speculatively, and pass 2 runs only if the pool is short.
+        var speculate = _usesRate && !_toPeers;
+        ulong specRewards = 0, specHeld = 0, specPayouts = 0;
         ulong stakeTotal = 0, slashed = 0, rewardWeight = 0, demand = 0, rewardVotes = 0, peerWeight = 0, peerStake = 0, peerVotes = 0;
         for (var i = 0; i < n; i++)
         {
@@ -238,12 +241,35 @@ internal sealed class RoundSettlementKernel
                     var w = RewardWeight(c, a, underReview[i]);
                     if (_usesRate)
                     {
-                        demand = checked(demand + checked(_rate * w));
+                        var claim = checked(_rate * w);
+                        demand = checked(demand + claim);
+                        if (speculate)
+                        {
+                            var wa = RewardWeightAccepted(c, a);
+                            var wr = w - wa;
+                            var h = wr != 0 ? MulDiv(claim, wr, w) : 0;
+                            rewards[i] = (long)(claim - h);
+                            held[i] = (long)h;
+                            specRewards += claim - h;
+                            specHeld += h;
+                            specPayouts = checked(specPayouts + (claim - h));
+                        }
                     }
                     else
                     {
                         rewardWeight = checked(rewardWeight + w);
                     }
+                }
+            }
+
+            if (speculate)
+            {
+                shares[i] = 0;
+                specPayouts = checked(specPayouts + (stake - slash));
+                if (cb < _rewardMinBps || _rewardWeighting == ShareWeighting.EqualPerCoherentVote)
+                {
+                    rewards[i] = 0;
+                    held[i] = 0;
                 }
             }
 
@@ -321,7 +347,17 @@ internal sealed class RoundSettlementKernel
 
         // Pass 2: rewards, held-back rewards and shares.
         ulong rewardTotal = 0, shareTotal = 0, heldTotal = 0, payoutTotal = 0;
-        for (var i = 0; i < n; i++)
+        var pass2 = true;
+        if (speculate && rewardMode != RewardMode.RateCapped)
+        {
+            // Uncapped (or no demand at all, when every speculative claim was 0): pass 1 already paid exactly rate × weight.
+            rewardTotal = specRewards;
+            heldTotal = specHeld;
+            payoutTotal = checked(specPayouts);
+            pass2 = false;
+        }
+
+        for (var i = 0; pass2 && i < n; i++)
         {
             var stake = (ulong)stakes[i];
             var c = committed[i];

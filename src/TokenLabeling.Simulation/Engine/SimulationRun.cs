@@ -76,6 +76,10 @@ internal sealed partial class SimulationRun
 
     // Per eligible slot, this round: the skill threshold (bits 0-32), the behaviour (bits 33-35) and the worker (bits 36-63), one load per label.
     private readonly ulong[] _slotInfo;
+
+    // Per worker: the stamp of the last item that drew it (the uniform fast path's duplicate check), and the stamp counter.
+    private readonly int[] _drawStamp;
+    private int _drawStampCounter;
     private const int SlotBehaviourShift = 33;
     private const int SlotWorkerShift = 36;
     private const ulong SlotThresholdMask = (1UL << 33) - 1;
@@ -145,6 +149,7 @@ internal sealed partial class SimulationRun
         _eligible = new int[_n];
         _cumulativeWeight = new long[_n];
         _slotInfo = new ulong[_n];
+        _drawStamp = new int[_n];
         _scratch = new long[_n];
         if (_settlement is { } settlement)
         {
