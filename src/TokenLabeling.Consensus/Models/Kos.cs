@@ -162,10 +162,13 @@ public sealed class Kos : ILabelAggregator
     }
 
     /// <summary>
-    /// The messages and the bias estimate. Per label it keeps the worker message <c>y</c> (unscaled; <see cref="_scale"/> holds
-    /// the factor that brings it to unit mean square) and <c>a·x</c>, the code times the task message, which is all the worker
-    /// pass needs. Both passes run one task range at a time (see <see cref="TaskChunks"/>) with per-range sums added in range
-    /// order, so the result does not depend on how many cores ran them.
+    /// The messages and the bias estimate, in one pass over the labels per round. For each task the pass first forms the worker
+    /// messages into it from the previous round's worker sums (<c>y(w→t) = Σ_w − a(t,w)·x(t→w)</c>), then the task score, then the
+    /// task messages out of it, stored as <c>a·x</c> and added to this round's worker sums. Messages are rescaled lazily: the
+    /// previous round's worker messages are used as computed, and their root mean square, known at the end of the pass, becomes
+    /// the factor of the next ones. Every message is linear in the one before, so this changes only a positive common factor of
+    /// the scores, never a sign or a ratio. The pass runs one task range at a time (see <see cref="TaskChunks"/>) with per-range
+    /// sums added in range order, so the result does not depend on how many cores ran it.
     /// </summary>
     private sealed class MessageState
     {
@@ -181,22 +184,26 @@ public sealed class Kos : ILabelAggregator
         private readonly double[] _ax;
         private readonly double[] _workerSums;
         private readonly TaskChunks _chunks;
-        private readonly Action<int> _taskPass;
-        private readonly Action<int> _workerPass;
+        private readonly Action<int> _pass;
 
-        // Per worker: labels and "1" answers on tasks currently labelled 1 (index 2w + 1) and 0 (index 2w).
-        private readonly int[] _classLabels;
-        private readonly int[] _classOnes;
+        // Per worker: all its labels, and its "1" answers.
+        private readonly int[] _labelsPerWorker;
+        private readonly int[] _onesPerWorker;
 
-        // Per range: worker sums, class counts and the sum of squared worker messages.
+        // Per worker: labels on tasks currently labelled 1 (high 32 bits) and "1" answers among them (low 32 bits).
+        private readonly long[] _positiveCounts;
+
+        // Per range: worker sums, positive-task counts and the sum of squared worker messages.
         private readonly double[] _chunkWorkerSums;
-        private readonly int[] _chunkClassLabels;
-        private readonly int[] _chunkClassOnes;
+        private readonly long[] _chunkPositiveCounts;
         private readonly double[] _chunkSquares;
 
         // Per worker: the bias subtracted from its codes this round (0 when bias removal is off).
         private readonly double[] _bias;
-        private double _scale = 1.0;
+
+        // Factor of the worker messages formed in the next pass (1 / root mean square of the last ones); none before round 1.
+        private double _factor = 1.0;
+        private bool _firstRound = true;
 
         public MessageState(AnnotationSet set, ReadOnlySpan<int> gold, bool[] positive, bool removeBias)
         {
@@ -204,30 +211,30 @@ public sealed class Kos : ILabelAggregator
             _offsets = set.TaskOffsetArray;
             _workers = set.WorkerArray;
             _signs = new sbyte[n];
+            _workerCount = set.WorkerCount;
+            _labelsPerWorker = new int[_workerCount];
+            _onesPerWorker = new int[_workerCount];
             var labels = set.Labels;
             for (var i = 0; i < n; i++)
             {
                 _signs[i] = (sbyte)(labels[i] == 1 ? 1 : -1);
+                _labelsPerWorker[_workers[i]]++;
+                _onesPerWorker[_workers[i]] += labels[i] == 1 ? 1 : 0;
             }
 
             _gold = gold.IsEmpty ? [] : gold.ToArray();
             _positive = positive;
             _removeBias = removeBias;
-            _workerCount = set.WorkerCount;
             _y = new double[n];
-            _y.AsSpan().Fill(1.0);
             _ax = new double[n];
             _workerSums = new double[_workerCount];
-            _classLabels = new int[2 * _workerCount];
-            _classOnes = new int[2 * _workerCount];
+            _positiveCounts = new long[_workerCount];
             _bias = new double[_workerCount];
-            _chunks = TaskChunks.Create(set.TaskOffsets, 3L * _workerCount);
+            _chunks = TaskChunks.Create(set.TaskOffsets, 2L * _workerCount);
             _chunkWorkerSums = new double[_chunks.Count * _workerCount];
-            _chunkClassLabels = new int[_chunks.Count * 2 * _workerCount];
-            _chunkClassOnes = new int[_chunks.Count * 2 * _workerCount];
+            _chunkPositiveCounts = new long[_chunks.Count * _workerCount];
             _chunkSquares = new double[_chunks.Count];
-            _taskPass = TaskPass;
-            _workerPass = WorkerPass;
+            _pass = Pass;
             if (set.DuplicateLabelCount > 0)
             {
                 _duplicateTasks = FindDuplicateTasks(set);
@@ -237,11 +244,12 @@ public sealed class Kos : ILabelAggregator
             {
                 for (var t = 0; t < set.TaskCount; t++)
                 {
-                    var c = positive[t] ? 1 : 0;
-                    for (var i = _offsets[t]; i < _offsets[t + 1]; i++)
+                    if (positive[t])
                     {
-                        _classLabels[(2 * _workers[i]) + c]++;
-                        _classOnes[(2 * _workers[i]) + c] += _signs[i] > 0 ? 1 : 0;
+                        for (var i = _offsets[t]; i < _offsets[t + 1]; i++)
+                        {
+                            _positiveCounts[_workers[i]] += (1L << 32) + (_signs[i] > 0 ? 1 : 0);
+                        }
                     }
                 }
 
@@ -249,18 +257,21 @@ public sealed class Kos : ILabelAggregator
             }
         }
 
-        /// <summary>One round: task scores and task messages, the class of each task, then worker messages.</summary>
+        /// <summary>One round: worker messages into each task, task scores, task messages, and the class of each task.</summary>
         public void Round()
         {
-            _chunks.Run(_taskPass);
+            _chunks.Run(_pass);
             var w = _workerCount;
             _chunkWorkerSums.AsSpan(0, w).CopyTo(_workerSums);
+            _chunkPositiveCounts.AsSpan(0, w).CopyTo(_positiveCounts);
             for (var c = 1; c < _chunks.Count; c++)
             {
                 TensorPrimitives.Add(_workerSums, _chunkWorkerSums.AsSpan(c * w, w), _workerSums);
+
+                // Integer counts: their sum is exact in any order.
+                TensorPrimitives.Add(_positiveCounts, _chunkPositiveCounts.AsSpan(c * w, w), _positiveCounts);
             }
 
-            _chunks.Run(_workerPass);
             var squares = 0.0;
             foreach (var v in _chunkSquares)
             {
@@ -268,36 +279,31 @@ public sealed class Kos : ILabelAggregator
             }
 
             // Rescaling keeps the messages in range; the labels depend only on their signs and ratios.
-            _scale = squares > 0 ? 1.0 / Math.Sqrt(squares / _y.Length) : 1.0;
+            _factor = squares > 0 ? 1.0 / Math.Sqrt(squares / _y.Length) : 1.0;
+            _firstRound = false;
             if (_removeBias)
             {
-                // Integer counts: their sum is exact in any order.
-                _classLabels.AsSpan().Clear();
-                _classOnes.AsSpan().Clear();
-                for (var c = 0; c < _chunks.Count; c++)
-                {
-                    TensorPrimitives.Add(_classLabels, _chunkClassLabels.AsSpan(c * 2 * w, 2 * w), _classLabels);
-                    TensorPrimitives.Add(_classOnes, _chunkClassOnes.AsSpan(c * 2 * w, 2 * w), _classOnes);
-                }
-
                 UpdateBias();
             }
         }
 
-        /// <summary>The score of each task, <c>Σ a(t,w) y(w→t)</c>, with the latest bias estimate.</summary>
+        /// <summary>The score of each task, <c>Σ a(t,w) y(w→t)</c>, with the last worker messages and bias estimate (up to a positive factor).</summary>
         public double[] FinalScores()
         {
             var taskCount = _offsets.Length - 1;
             var scores = new double[taskCount];
             for (var t = 0; t < taskCount; t++)
             {
+                var start = _offsets[t];
+                var end = _offsets[t + 1];
+                WorkerMessages(t, start, end);
                 var sum = 0.0;
-                for (var i = _offsets[t]; i < _offsets[t + 1]; i++)
+                for (var i = start; i < end; i++)
                 {
                     sum += (_signs[i] - _bias[_workers[i]]) * _y[i];
                 }
 
-                scores[t] = sum * _scale;
+                scores[t] = sum;
             }
 
             return scores;
@@ -322,40 +328,82 @@ public sealed class Kos : ILabelAggregator
             return result;
         }
 
-        // Task scores, task-to-worker messages (stored as a·x) and their per-worker sums, and the class of each task.
+        // y(w→t) for the labels of task t: the worker's last sum minus its own labels' part on this task; 1 before round 1.
+        // Returns the sum of their squares.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private double WorkerMessages(int t, int start, int end)
+        {
+            var y = _y;
+            var ax = _ax;
+            var workers = _workers;
+            var workerSums = _workerSums;
+            var factor = _factor;
+            var squares = 0.0;
+            if (_firstRound)
+            {
+                for (var i = start; i < end; i++)
+                {
+                    y[i] = 1.0;
+                }
+
+                return end - start;
+            }
+
+            if (_duplicateTasks is not null && _duplicateTasks[t])
+            {
+                for (var i = start; i < end; i++)
+                {
+                    var own = 0.0;
+                    for (var j = start; j < end; j++)
+                    {
+                        own += workers[j] == workers[i] ? ax[j] : 0;
+                    }
+
+                    var v = factor * (workerSums[workers[i]] - own);
+                    y[i] = v;
+                    squares += v * v;
+                }
+            }
+            else
+            {
+                for (var i = start; i < end; i++)
+                {
+                    var v = factor * (workerSums[workers[i]] - ax[i]);
+                    y[i] = v;
+                    squares += v * v;
+                }
+            }
+
+            return squares;
+        }
+
         // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void TaskPass(int chunk)
+        private void Pass(int chunk)
         {
-            var offsets = _offsets;
             var workers = _workers;
             var signs = _signs;
             var y = _y;
             var ax = _ax;
             var bias = _bias;
-            var scale = _scale;
+            var offsets = _offsets;
             var w = _workerCount;
             var workerSums = _chunkWorkerSums.AsSpan(chunk * w, w);
-            var classLabels = _chunkClassLabels.AsSpan(chunk * 2 * w, 2 * w);
-            var classOnes = _chunkClassOnes.AsSpan(chunk * 2 * w, 2 * w);
+            var positiveCounts = _chunkPositiveCounts.AsSpan(chunk * w, w);
             workerSums.Clear();
-            if (_removeBias)
-            {
-                classLabels.Clear();
-                classOnes.Clear();
-            }
-
+            positiveCounts.Clear();
+            var squares = 0.0;
             for (var t = _chunks.Start(chunk); t < _chunks.End(chunk); t++)
             {
                 var start = offsets[t];
                 var end = offsets[t + 1];
+                squares += WorkerMessages(t, start, end);
                 var score = 0.0;
                 for (var i = start; i < end; i++)
                 {
                     score += (signs[i] - bias[workers[i]]) * y[i];
                 }
 
-                score *= scale;
                 if (_duplicateTasks is not null && _duplicateTasks[t])
                 {
                     for (var i = start; i < end; i++)
@@ -363,7 +411,7 @@ public sealed class Kos : ILabelAggregator
                         var own = 0.0;
                         for (var j = start; j < end; j++)
                         {
-                            own += workers[j] == workers[i] ? (signs[j] - bias[workers[j]]) * y[j] * scale : 0;
+                            own += workers[j] == workers[i] ? (signs[j] - bias[workers[j]]) * y[j] : 0;
                         }
 
                         var v = (signs[i] - bias[workers[i]]) * (score - own);
@@ -376,7 +424,7 @@ public sealed class Kos : ILabelAggregator
                     for (var i = start; i < end; i++)
                     {
                         var a = signs[i] - bias[workers[i]];
-                        var v = a * (score - (a * y[i] * scale));
+                        var v = a * (score - (a * y[i]));
                         ax[i] = v;
                         workerSums[workers[i]] += v;
                     }
@@ -387,52 +435,12 @@ public sealed class Kos : ILabelAggregator
                     // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
                     var isPositive = _gold.Length > 0 && _gold[t] >= 0 ? _gold[t] == 1 : score > 0 || (score == 0 && _positive[t]);
                     _positive[t] = isPositive;
-                    var c = isPositive ? 1 : 0;
-                    for (var i = start; i < end; i++)
+                    if (isPositive)
                     {
-                        classLabels[(2 * workers[i]) + c]++;
-                        classOnes[(2 * workers[i]) + c] += signs[i] > 0 ? 1 : 0;
-                    }
-                }
-            }
-        }
-
-        // Worker-to-task messages: the worker's sum minus its own labels on the task.
-        // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void WorkerPass(int chunk)
-        {
-            var offsets = _offsets;
-            var workers = _workers;
-            var workerSums = _workerSums;
-            var ax = _ax;
-            var y = _y;
-            var squares = 0.0;
-            for (var t = _chunks.Start(chunk); t < _chunks.End(chunk); t++)
-            {
-                var start = offsets[t];
-                var end = offsets[t + 1];
-                if (_duplicateTasks is not null && _duplicateTasks[t])
-                {
-                    for (var i = start; i < end; i++)
-                    {
-                        var own = 0.0;
-                        for (var j = start; j < end; j++)
+                        for (var i = start; i < end; i++)
                         {
-                            own += workers[j] == workers[i] ? ax[j] : 0;
+                            positiveCounts[workers[i]] += (1L << 32) + (signs[i] > 0 ? 1 : 0);
                         }
-
-                        y[i] = workerSums[workers[i]] - own;
-                        squares += y[i] * y[i];
-                    }
-                }
-                else
-                {
-                    for (var i = start; i < end; i++)
-                    {
-                        var v = workerSums[workers[i]] - ax[i];
-                        y[i] = v;
-                        squares += v * v;
                     }
                 }
             }
@@ -449,11 +457,12 @@ public sealed class Kos : ILabelAggregator
             Span<long> onesPerClass = stackalloc long[2];
             for (var w = 0; w < workerCount; w++)
             {
-                for (var c = 0; c < 2; c++)
-                {
-                    labelsPerClass[c] += _classLabels[(2 * w) + c];
-                    onesPerClass[c] += _classOnes[(2 * w) + c];
-                }
+                var positiveLabels = (int)(_positiveCounts[w] >> 32);
+                var positiveOnes = (int)(_positiveCounts[w] & 0xFFFFFFFF);
+                labelsPerClass[1] += positiveLabels;
+                onesPerClass[1] += positiveOnes;
+                labelsPerClass[0] += _labelsPerWorker[w] - positiveLabels;
+                onesPerClass[0] += _onesPerWorker[w] - positiveOnes;
             }
 
             var total = labelsPerClass[0] + labelsPerClass[1];
@@ -467,14 +476,12 @@ public sealed class Kos : ILabelAggregator
             var crowdBias = (crowd[0] + crowd[1]) / 2;
             for (var w = 0; w < workerCount; w++)
             {
-                var midpoint = 0.0;
-                for (var c = 0; c < 2; c++)
-                {
-                    var count = _classLabels[(2 * w) + c];
-                    var sum = (2.0 * _classOnes[(2 * w) + c]) - count;
-                    midpoint += (sum + crowd[c]) / (count + 1);
-                }
-
+                var positiveLabels = (int)(_positiveCounts[w] >> 32);
+                var positiveOnes = (int)(_positiveCounts[w] & 0xFFFFFFFF);
+                var negativeLabels = _labelsPerWorker[w] - positiveLabels;
+                var negativeOnes = _onesPerWorker[w] - positiveOnes;
+                var midpoint = (((2.0 * negativeOnes) - negativeLabels + crowd[0]) / (negativeLabels + 1))
+                    + (((2.0 * positiveOnes) - positiveLabels + crowd[1]) / (positiveLabels + 1));
                 _bias[w] = (midpoint / 2) - crowdBias;
             }
         }
