@@ -48,9 +48,10 @@ public sealed class Wawa : ILabelAggregator
         var goldLabels = ModelMath.CheckInputs(annotations, gold, Name);
         cancellationToken.ThrowIfCancellationRequested();
         var k = annotations.ClassCount;
-        var frequencies = ModelMath.LabelFrequencies(annotations);
-        var order = ModelMath.TieBreakOrder(TieBreak, frequencies);
-        var pass = new Pass(annotations, goldLabels, frequencies, order.IsEmpty ? null : order.ToArray());
+        // The label frequencies are the fallback of tasks without labels; they are needed before the first vote only when they
+        // also break its ties, otherwise the first pass counts them on the way.
+        var frequencies = TieBreak == TieBreaking.MostFrequentClass ? ModelMath.LabelFrequencies(annotations) : null;
+        var pass = new Pass(annotations, goldLabels, frequencies, frequencies);
 
         // Majority vote and each worker's agreement with it, then the vote weighted by those shares with its soft counts: two
         // fused passes, one task range per core.
@@ -75,6 +76,8 @@ public sealed class Wawa : ILabelAggregator
         private readonly int[] _labels;
         private readonly int[] _gold;
         private readonly double[] _frequencies;
+        private readonly bool _countFrequencies;
+        private readonly int[] _classCounts;
         private readonly double[]? _tieBreak;
         private readonly int[] _majority;
         private readonly int[] _result;
@@ -88,7 +91,7 @@ public sealed class Wawa : ILabelAggregator
         private readonly int[] _taskCounts;
         private readonly double[] _confusion;
 
-        public Pass(AnnotationSet set, ReadOnlySpan<int> gold, double[] frequencies, double[]? tieBreak)
+        public Pass(AnnotationSet set, ReadOnlySpan<int> gold, double[]? frequencies, double[]? tieBreak)
         {
             _k = set.ClassCount;
             _workerCount = set.WorkerCount;
@@ -96,7 +99,8 @@ public sealed class Wawa : ILabelAggregator
             _workers = set.WorkerArray;
             _labels = set.LabelArray;
             _gold = gold.IsEmpty ? [] : gold.ToArray();
-            _frequencies = frequencies;
+            _frequencies = frequencies ?? new double[_k];
+            _countFrequencies = frequencies is null;
             _tieBreak = tieBreak;
             _majority = new int[set.TaskCount];
             _result = new int[set.TaskCount];
@@ -107,6 +111,7 @@ public sealed class Wawa : ILabelAggregator
             _counts = new int[Chunks.Count * _workerCount];
             _posteriorSums = new double[Chunks.Count * _k];
             _taskCounts = new int[Chunks.Count];
+            _classCounts = new int[Chunks.Count * _k];
             _confusion = new double[Chunks.Count * _workerCount * _k * _k];
             MajorityStep = RunMajorityStep;
             WeightedStep = RunWeightedStep;
@@ -132,6 +137,25 @@ public sealed class Wawa : ILabelAggregator
                 }
 
                 _skills[j] = count > 0 ? (double)agree / count : 0;
+            }
+
+            if (_countFrequencies)
+            {
+                // Shares of each class among all labels (uniform when there are none), as ModelMath.LabelFrequencies.
+                var total = 0L;
+                for (var l = 0; l < _k; l++)
+                {
+                    var count = 0L;
+                    for (var c = 0; c < Chunks.Count; c++)
+                    {
+                        count += _classCounts[(c * _k) + l];
+                    }
+
+                    _frequencies[l] = count;
+                    total += count;
+                }
+
+                ModelMath.Normalize(_frequencies, total);
             }
 
             return _skills;
@@ -186,8 +210,10 @@ public sealed class Wawa : ILabelAggregator
             var labels = _labels;
             var agree = _agree.AsSpan(chunk * _workerCount, _workerCount);
             var counts = _counts.AsSpan(chunk * _workerCount, _workerCount);
+            var classCounts = _classCounts.AsSpan(chunk * k, k);
             agree.Clear();
             counts.Clear();
+            classCounts.Clear();
             Span<double> votes = stackalloc double[k];
             for (var t = Chunks.Start(chunk); t < Chunks.End(chunk); t++)
             {
@@ -211,6 +237,14 @@ public sealed class Wawa : ILabelAggregator
                     }
 
                     majority = ModelMath.ArgMax(votes, _tieBreak);
+                }
+
+                if (_countFrequencies)
+                {
+                    for (var i = start; i < end; i++)
+                    {
+                        classCounts[labels[i]]++;
+                    }
                 }
 
                 _majority[t] = majority;
