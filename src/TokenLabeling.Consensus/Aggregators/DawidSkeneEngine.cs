@@ -1,6 +1,9 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TokenLabeling.Consensus.Kernels;
 
 namespace TokenLabeling.Consensus.Aggregators;
@@ -52,45 +55,16 @@ internal static class DawidSkeneEngine
             blockPriorStats[b] = new double[k];
         }
 
-        // Initial statistics from majority-vote shares (gold tasks one-hot): the first M-step then starts from majority vote.
+        // Initial statistics from majority-vote shares (gold tasks one-hot): the first M-step then starts from majority vote. Blocks
+        // accumulate in parallel and are added in block order, like the EM passes.
+        blocks.Run(options.MaxDegreeOfParallelism, b =>
+            AddVoteShareStatistics(offsets, votes, codes, goldLabels, k, blocks.Starts[b], blocks.Starts[b + 1], blockStats[b], blockPriorStats[b]));
         var stats = blockStats[0];
         var priorStats = blockPriorStats[0];
-        var share = new double[k];
-        for (var t = 0; t < taskCount; t++)
+        for (var b = 1; b < blocks.Count; b++)
         {
-            Array.Clear(share);
-            var n = offsets[t + 1] - offsets[t];
-            var g = goldLabels is null ? -1 : goldLabels[t];
-            if (g >= 0)
-            {
-                share[g] = 1;
-            }
-            else if (n == 0)
-            {
-                Array.Fill(share, 1.0 / k);
-            }
-            else
-            {
-                var vote = 1.0 / n;
-                for (var i = offsets[t]; i < offsets[t + 1]; i++)
-                {
-                    share[votes[i]] += vote;
-                }
-            }
-
-            for (var i = offsets[t]; i < offsets[t + 1]; i++)
-            {
-                var row = codes[i] * k;
-                for (var c = 0; c < k; c++)
-                {
-                    stats[row + c] += share[c];
-                }
-            }
-
-            for (var c = 0; c < k; c++)
-            {
-                priorStats[c] += share[c];
-            }
+            TensorPrimitives.Add(stats, blockStats[b], stats);
+            TensorPrimitives.Add(priorStats, blockPriorStats[b], priorStats);
         }
 
         var table = new double[tableLength];
@@ -170,11 +144,7 @@ internal static class DawidSkeneEngine
                 path);
         });
 
-        var labels = new int[taskCount];
-        for (var t = 0; t < taskCount; t++)
-        {
-            labels[t] = ArgMax(posteriors.AsSpan(t * k, k));
-        }
+        var labels = LabelsFromPosteriors(posteriors, taskCount, k);
 
         var priors = new double[k];
         for (var c = 0; c < k; c++)
@@ -199,6 +169,128 @@ internal static class DawidSkeneEngine
         }
 
         return new AggregationResult(method, k, labels, posteriors, priors, skills, confusion, iterations, converged, trace.ToArray());
+    }
+
+    /// <summary>Adds each task's vote shares (one-hot for gold, uniform without labels) to the rows of its labels and to the prior sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per aggregation over every label
+    private static void AddVoteShareStatistics(
+        int[] offsets, int[] votes, int[] codes, int[]? gold, int k, int first, int end, double[] stats, double[] priorStats)
+    {
+        if (k == Vector256<double>.Count && Vector256.IsHardwareAccelerated)
+        {
+            AddVoteShareStatisticsFourClasses(offsets, votes, codes, gold, first, end, stats, priorStats);
+            return;
+        }
+
+        var share = new double[k];
+        for (var t = first; t < end; t++)
+        {
+            Array.Clear(share);
+            var n = offsets[t + 1] - offsets[t];
+            var g = gold is null ? -1 : gold[t];
+            if (g >= 0)
+            {
+                share[g] = 1;
+            }
+            else if (n == 0)
+            {
+                Array.Fill(share, 1.0 / k);
+            }
+            else
+            {
+                var vote = 1.0 / n;
+                for (var i = offsets[t]; i < offsets[t + 1]; i++)
+                {
+                    share[votes[i]] += vote;
+                }
+            }
+
+            for (var i = offsets[t]; i < offsets[t + 1]; i++)
+            {
+                var row = codes[i] * k;
+                for (var c = 0; c < k; c++)
+                {
+                    stats[row + c] += share[c];
+                }
+            }
+
+            for (var c = 0; c < k; c++)
+            {
+                priorStats[c] += share[c];
+            }
+        }
+    }
+
+    /// <summary><see cref="AddVoteShareStatistics"/> for K = 4: a task's vote counts and shares stay in one 256-bit register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddVoteShareStatisticsFourClasses(
+        int[] offsets, int[] votes, int[] codes, int[]? gold, int first, int end, double[] stats, double[] priorStats)
+    {
+        ref var statRef = ref MemoryMarshal.GetArrayDataReference(stats);
+        ref var voteRef = ref MemoryMarshal.GetArrayDataReference(votes);
+        ref var codeRef = ref MemoryMarshal.GetArrayDataReference(codes);
+        var classes = Vector256.Create(0.0, 1.0, 2.0, 3.0);
+        var priorSum = Vector256<double>.Zero;
+        for (var t = first; t < end; t++)
+        {
+            var start = offsets[t];
+            var next = offsets[t + 1];
+            var g = gold is null ? -1 : gold[t];
+            Vector256<double> share;
+            if (g >= 0)
+            {
+                share = Vector256.ConditionalSelect(Vector256.Equals(classes, Vector256.Create((double)g)), Vector256<double>.One, Vector256<double>.Zero);
+            }
+            else if (next == start)
+            {
+                share = Vector256.Create(0.25);
+            }
+            else
+            {
+                var counts = Vector256<double>.Zero;
+                for (var i = start; i < next; i++)
+                {
+                    counts += Vector256.ConditionalSelect(
+                        Vector256.Equals(classes, Vector256.Create((double)Unsafe.Add(ref voteRef, i))), Vector256<double>.One, Vector256<double>.Zero);
+                }
+
+                share = counts * Vector256.Create(1.0 / (next - start));
+            }
+
+            for (var i = start; i < next; i++)
+            {
+                ref var stat = ref Unsafe.Add(ref statRef, Unsafe.Add(ref codeRef, i) * 4);
+                (Vector256.LoadUnsafe(ref stat) + share).StoreUnsafe(ref stat);
+            }
+
+            priorSum += share;
+        }
+
+        ref var prior = ref MemoryMarshal.GetArrayDataReference(priorStats);
+        (Vector256.LoadUnsafe(ref prior) + priorSum).StoreUnsafe(ref prior);
+    }
+
+    /// <summary>The most probable class of every task (the lowest on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int[] LabelsFromPosteriors(double[] posteriors, int taskCount, int k)
+    {
+        var labels = new int[taskCount];
+        for (var t = 0; t < taskCount; t++)
+        {
+            var row = t * k;
+            var best = 0;
+            for (var c = 1; c < k; c++)
+            {
+                if (posteriors[row + c] > posteriors[row + best])
+                {
+                    best = c;
+                }
+            }
+
+            labels[t] = best;
+        }
+
+        return labels;
     }
 
     /// <summary>The M-step: log priors and the likelihood table (log, or linear when <paramref name="linear"/>) from the accumulated statistics.</summary>
@@ -275,19 +367,5 @@ internal static class DawidSkeneEngine
         }
 
         return confusion;
-    }
-
-    private static int ArgMax(ReadOnlySpan<double> row)
-    {
-        var best = 0;
-        for (var c = 1; c < row.Length; c++)
-        {
-            if (row[c] > row[best])
-            {
-                best = c;
-            }
-        }
-
-        return best;
     }
 }
