@@ -381,17 +381,25 @@ public sealed class Kos : ILabelAggregator
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Pass(int chunk)
         {
+            var w = _workerCount;
+            var workerSums = _chunkWorkerSums.AsSpan(chunk * w, w);
+            var positiveCounts = _chunkPositiveCounts.AsSpan(chunk * w, w);
+            workerSums.Clear();
+            positiveCounts.Clear();
+            var squares = _duplicateTasks is null && !_firstRound ? FastPass(chunk, workerSums, positiveCounts) : GeneralPass(chunk, workerSums, positiveCounts);
+            _chunkSquares[chunk] = squares;
+        }
+
+        // Any round, duplicate pairs or not: worker messages first (they read the last round's a·x of the whole task), then the
+        // score, then the task messages.
+        private double GeneralPass(int chunk, Span<double> workerSums, Span<long> positiveCounts)
+        {
             var workers = _workers;
             var signs = _signs;
             var y = _y;
             var ax = _ax;
             var bias = _bias;
             var offsets = _offsets;
-            var w = _workerCount;
-            var workerSums = _chunkWorkerSums.AsSpan(chunk * w, w);
-            var positiveCounts = _chunkPositiveCounts.AsSpan(chunk * w, w);
-            workerSums.Clear();
-            positiveCounts.Clear();
             var squares = 0.0;
             for (var t = _chunks.Start(chunk); t < _chunks.End(chunk); t++)
             {
@@ -430,22 +438,72 @@ public sealed class Kos : ILabelAggregator
                     }
                 }
 
-                if (_removeBias)
+                CountClass(t, start, end, score, positiveCounts);
+            }
+
+            return squares;
+        }
+
+        // Rounds after the first on a set without duplicate pairs, the common case: each label's own part is just its own term,
+        // so the worker message, the code and their product are formed in one loop (a·y kept in the y buffer, a in registers
+        // recomputed), without bounds checks.
+        private unsafe double FastPass(int chunk, Span<double> workerSums, Span<long> positiveCounts)
+        {
+            var offsets = _offsets;
+            var factor = _factor;
+            var squares = 0.0;
+            fixed (int* workers = _workers)
+            fixed (sbyte* signs = _signs)
+            fixed (double* ay = _y, ax = _ax, bias = _bias, lastSums = _workerSums, sums = workerSums)
+            {
+                for (var t = _chunks.Start(chunk); t < _chunks.End(chunk); t++)
                 {
-                    // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
-                    var isPositive = _gold.Length > 0 && _gold[t] >= 0 ? _gold[t] == 1 : score > 0 || (score == 0 && _positive[t]);
-                    _positive[t] = isPositive;
-                    if (isPositive)
+                    var start = offsets[t];
+                    var end = offsets[t + 1];
+                    var score = 0.0;
+                    for (var i = start; i < end; i++)
                     {
-                        for (var i = start; i < end; i++)
-                        {
-                            positiveCounts[workers[i]] += (1L << 32) + (signs[i] > 0 ? 1 : 0);
-                        }
+                        var worker = workers[i];
+                        var v = factor * (lastSums[worker] - ax[i]);
+                        squares += v * v;
+                        var product = (signs[i] - bias[worker]) * v;
+                        ay[i] = product;
+                        score += product;
                     }
+
+                    for (var i = start; i < end; i++)
+                    {
+                        var worker = workers[i];
+                        var value = (signs[i] - bias[worker]) * (score - ay[i]);
+                        ax[i] = value;
+                        sums[worker] += value;
+                    }
+
+                    CountClass(t, start, end, score, positiveCounts);
                 }
             }
 
-            _chunkSquares[chunk] = squares;
+            return squares;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void CountClass(int t, int start, int end, double score, Span<long> positiveCounts)
+        {
+            if (!_removeBias)
+            {
+                return;
+            }
+
+            // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
+            var isPositive = _gold.Length > 0 && _gold[t] >= 0 ? _gold[t] == 1 : score > 0 || (score == 0 && _positive[t]);
+            _positive[t] = isPositive;
+            if (isPositive)
+            {
+                for (var i = start; i < end; i++)
+                {
+                    positiveCounts[_workers[i]] += (1L << 32) + (_signs[i] > 0 ? 1 : 0);
+                }
+            }
         }
 
         // Bias of a worker: the midpoint of its mean ±1 answer on each class, each mean with one pseudo-answer at the crowd's
