@@ -236,6 +236,28 @@ foreach (var weighted in new[] { false, true })
     md.AppendLine();
 }
 
+// ---------------------------------------------------------------------------------------------------------------------
+// Part 5: the same market settled round by round through the Economics presets (SettlementEngine's rules).
+// ---------------------------------------------------------------------------------------------------------------------
+md.AppendLine("## 5. The Economics settlement presets against a rising adversarial share");
+md.AppendLine();
+md.AppendLine("The market of part 2, but each round is settled as one task by `TokenLabeling.Economics` (`Scenario.Settlement`): the requester escrows 1 token per label, each worker locks 10 tokens per label (none for Deano and FlatFee), and `SettlementEngine`'s rules decide slashes, rewards and refunds from the worker's agreeing, wrong and under-review labels of the whole round (with `mv`, by the round kernel proven equal to the engine). 20 rounds, no strategy changes.");
+md.AppendLine();
+md.AppendLine("| settlement | adversaries | accuracy | review rate | tokens per correct item | ROI honest | best adversary (ROI) | honest best |");
+md.AppendLine("|---|---:|---:|---:|---:|---:|---|---|");
+var economicsShares = new[] { 0.0, 0.1, 0.3, 0.5 };
+foreach (var (name, settlement) in RoundSettlementPresets.ByName)
+{
+    var report = Run(market with { Settlement = settlement }, [new SweepAxis("adversaryShare", economicsShares)], $"part5-{name}");
+    foreach (var p in report.Points)
+    {
+        var best = p.Point.Parameters[0].Value > 0 ? BestAdversary(p) : "-";
+        md.AppendLine(inv, $"| `{name}` | {p.Point.Parameters[0].Value:P0} | {p.Accuracy:0.000} | {p.ReviewRate:0.000} | {Cost(p)} | {p.Roi[(int)Strategy.Honest]:+0.00;-0.00} | {best} | {(p.HonestMostProfitable() ? "yes" : "**no**")} ({p.HonestMostProfitableShare:P0}) |");
+    }
+}
+
+md.AppendLine();
+
 md.AppendLine(inv, $"Total time: {clock.Elapsed.TotalSeconds:0.0} s on {Environment.ProcessorCount} cores.");
 File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString(), new UTF8Encoding(false));
 Console.WriteLine(md.ToString());
@@ -252,7 +274,7 @@ ExperimentReport Run(Scenario scenario, SweepAxis[] sweep, string name, int? run
     return report;
 }
 
-static string Cost(PointSummary p) => p.CostPerCorrectLabel is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) + (p.Point.Scenario.Policy.MintPerCoherentLabel > 0 && c == 0 ? " (rewards minted)" : string.Empty) : "n/a";
+static string Cost(PointSummary p) => p.CostPerCorrectLabel is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) + (p.Point.Scenario.Settlement is null && p.Point.Scenario.Policy.MintPerCoherentLabel > 0 && c == 0 ? " (rewards minted)" : string.Empty) : "n/a";
 
 static string BestAdversary(PointSummary p)
 {
