@@ -175,6 +175,10 @@ public sealed class Kos : ILabelAggregator
         private readonly int[] _offsets;
         private readonly int[] _workers;
         private readonly sbyte[] _signs;
+
+        // Per label: 2·worker + answer; per worker: the code of answer 0 and of answer 1 (index 2w and 2w + 1).
+        private readonly int[] _codes;
+        private readonly double[] _codeTable;
         private readonly bool[]? _duplicateTasks;
         private readonly int[] _gold;
         private readonly bool[] _positive;
@@ -211,13 +215,16 @@ public sealed class Kos : ILabelAggregator
             _offsets = set.TaskOffsetArray;
             _workers = set.WorkerArray;
             _signs = new sbyte[n];
+            _codes = new int[n];
             _workerCount = set.WorkerCount;
+            _codeTable = new double[2 * _workerCount];
             _labelsPerWorker = new int[_workerCount];
             _onesPerWorker = new int[_workerCount];
             var labels = set.Labels;
             for (var i = 0; i < n; i++)
             {
                 _signs[i] = (sbyte)(labels[i] == 1 ? 1 : -1);
+                _codes[i] = (2 * _workers[i]) + (labels[i] == 1 ? 1 : 0);
                 _labelsPerWorker[_workers[i]]++;
                 _onesPerWorker[_workers[i]] += labels[i] == 1 ? 1 : 0;
             }
@@ -254,6 +261,10 @@ public sealed class Kos : ILabelAggregator
                 }
 
                 UpdateBias();
+            }
+            else
+            {
+                FillCodeTable();
             }
         }
 
@@ -445,41 +456,51 @@ public sealed class Kos : ILabelAggregator
         }
 
         // Rounds after the first on a set without duplicate pairs, the common case: each label's own part is just its own term,
-        // so the worker message, the code and their product are formed in one loop (a·y kept in the y buffer, a in registers
-        // recomputed), without bounds checks.
+        // so the worker message, the code and their product are formed in one loop (a·y kept in the y buffer), and the task
+        // messages and the class counts in a second; codes come from a per-worker table of the two possible values
+        // (answer 0: -1 - bias, answer 1: 1 - bias), indexed by 2·worker + answer; no bounds checks.
         private unsafe double FastPass(int chunk, Span<double> workerSums, Span<long> positiveCounts)
         {
             var offsets = _offsets;
             var factor = _factor;
             var squares = 0.0;
-            fixed (int* workers = _workers)
-            fixed (sbyte* signs = _signs)
-            fixed (double* ay = _y, ax = _ax, bias = _bias, lastSums = _workerSums, sums = workerSums)
+            var removeBias = _removeBias;
+            var hasGold = _gold.Length > 0;
+            fixed (int* codes = _codes)
+            fixed (double* ay = _y, ax = _ax, table = _codeTable, lastSums = _workerSums, sums = workerSums)
+            fixed (long* counts = positiveCounts)
             {
                 for (var t = _chunks.Start(chunk); t < _chunks.End(chunk); t++)
                 {
                     var start = offsets[t];
                     var end = offsets[t + 1];
+                    // Sums per task first: one long chain of additions across all labels would serialize the pass.
                     var score = 0.0;
+                    var taskSquares = 0.0;
                     for (var i = start; i < end; i++)
                     {
-                        var worker = workers[i];
-                        var v = factor * (lastSums[worker] - ax[i]);
-                        squares += v * v;
-                        var product = (signs[i] - bias[worker]) * v;
+                        var code = codes[i];
+                        var v = factor * (lastSums[code >> 1] - ax[i]);
+                        taskSquares += v * v;
+                        var product = table[code] * v;
                         ay[i] = product;
                         score += product;
                     }
 
+                    squares += taskSquares;
+
+                    // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
+                    var isPositive = hasGold && _gold[t] >= 0 ? _gold[t] == 1 : score > 0 || (score == 0 && _positive[t]);
+                    _positive[t] = isPositive;
+                    var count = removeBias && isPositive ? 1L << 32 : 0;
                     for (var i = start; i < end; i++)
                     {
-                        var worker = workers[i];
-                        var value = (signs[i] - bias[worker]) * (score - ay[i]);
+                        var code = codes[i];
+                        var value = table[code] * (score - ay[i]);
                         ax[i] = value;
-                        sums[worker] += value;
+                        sums[code >> 1] += value;
+                        counts[code >> 1] += count == 0 ? 0 : count + (code & 1);
                     }
-
-                    CountClass(t, start, end, score, positiveCounts);
                 }
             }
 
@@ -541,6 +562,17 @@ public sealed class Kos : ILabelAggregator
                 var midpoint = (((2.0 * negativeOnes) - negativeLabels + crowd[0]) / (negativeLabels + 1))
                     + (((2.0 * positiveOnes) - positiveLabels + crowd[1]) / (positiveLabels + 1));
                 _bias[w] = (midpoint / 2) - crowdBias;
+            }
+
+            FillCodeTable();
+        }
+
+        private void FillCodeTable()
+        {
+            for (var w = 0; w < _bias.Length; w++)
+            {
+                _codeTable[2 * w] = -1 - _bias[w];
+                _codeTable[(2 * w) + 1] = 1 - _bias[w];
             }
         }
     }
