@@ -26,6 +26,10 @@ public class RoundSettlementKernelTests
         return kernel == engine;
     }
 
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 20_000)]
+    [Trait("Category", "Long")]
+    public bool Kernel_EqualsSettlementEngine_Soak(SettlementPolicy policy, Round round) => Kernel_EqualsSettlementEngine_ToTheBaseUnit(policy, round);
+
     [Fact]
     public void Kernel_EqualsEngine_OnEveryPresetItSupports()
     {
