@@ -202,13 +202,14 @@ public class RoundSettlementKernelTests
                 from workers in Gen.ListOf(worker)
                 from budget in Gen.Choose(0, 2_000_000)
                 from budgetScale in Gen.Elements(1L, 7L, 1_000L, 100_000L)
+                from plain in Gen.Elements(true, false)
                 select new Round(
                     budget * budgetScale,
                     [.. workers.Select(w => w.Stake)],
                     [.. workers.Select(w => w.Committed)],
                     [.. workers.Select(w => w.Agreeing)],
-                    [.. workers.Select(w => w.Review)],
-                    [.. workers.Select(w => w.Flag)],
+                    [.. workers.Select(w => plain ? 0 : w.Review)],
+                    [.. workers.Select(w => plain ? WorkerFlags.None : w.Flag)],
                     333_333);
             return gen.ToArbitrary();
         }
