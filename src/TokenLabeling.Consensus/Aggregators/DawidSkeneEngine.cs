@@ -88,14 +88,11 @@ internal static class DawidSkeneEngine
                 ConsensusKernels.ExpNonPositiveRows(table, linearTable);
             }
 
-            for (var b = 0; b < blocks.Count; b++)
-            {
-                Array.Clear(blockStats[b]);
-                Array.Clear(blockPriorStats[b]);
-            }
-
             blocks.Run(options.MaxDegreeOfParallelism, b =>
             {
+                // Each block clears its own accumulators, on its own core.
+                Array.Clear(blockStats[b]);
+                Array.Clear(blockPriorStats[b]);
                 var first = blocks.Starts[b];
                 var end = blocks.Starts[b + 1];
                 blockLogLikelihood[b] = ConsensusKernels.DawidSkeneStepUnchecked(
