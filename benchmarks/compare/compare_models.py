@@ -83,12 +83,16 @@ def run_crowdkit(args):
 
 
 def _ours_seconds(path):
-    """Reads the BenchmarkDotNet CSV report: Method -> median seconds (the median resists the load spikes of a shared machine)."""
+    """Reads the BenchmarkDotNet CSV report: Method -> median seconds (the median resists the load spikes of a shared machine).
+
+    Reports without a Median column (BenchmarkDotNet leaves it out in some runs) give the mean. When the report holds several
+    jobs (the class's own job plus `--job short`), the ShortRun rows win."""
     units = {"ns": 1e-9, "us": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0}
     means = {}
     with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            value, unit = row["Median"].replace(",", "").split()
+        rows = sorted(csv.DictReader(f), key=lambda row: row.get("Job") == "ShortRun")
+        for row in rows:
+            value, unit = (row.get("Median") or row["Mean"]).replace(",", "").split()
             means[row["Method"].lower()] = float(value) * units[unit]
     return means
 
