@@ -1,5 +1,6 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
@@ -55,11 +56,21 @@ public sealed class Wawa : ILabelAggregator
 
         // Majority vote and each worker's agreement with it, then the vote weighted by those shares with its soft counts: two
         // fused passes, one task range per core.
-        pass.Chunks.Run(pass.MajorityStep);
-        var skills = pass.ReduceAgreement();
-        cancellationToken.ThrowIfCancellationRequested();
-        pass.Chunks.Run(pass.WeightedStep);
-        var (labels, posteriors, priors, confusion) = pass.ReduceWeighted();
+        int[] labels;
+        double[] posteriors, priors, confusion, skills;
+        try
+        {
+            pass.Chunks.Run(pass.MajorityStep);
+            skills = pass.ReduceAgreement();
+            cancellationToken.ThrowIfCancellationRequested();
+            pass.Chunks.Run(pass.WeightedStep);
+            (labels, posteriors, priors, confusion) = pass.ReduceWeighted();
+        }
+        finally
+        {
+            pass.ReturnBuffers();
+        }
+
         return new AggregationResult(Name, k, labels, posteriors, priors, skills, confusion, 0, true, Array.Empty<double>());
     }
 
@@ -79,7 +90,6 @@ public sealed class Wawa : ILabelAggregator
         private readonly bool _countFrequencies;
         private readonly int[] _classCounts;
         private readonly double[]? _tieBreak;
-        private readonly int[] _majority;
         private readonly int[] _result;
         private readonly double[] _posteriors;
         private readonly double[] _skills;
@@ -102,7 +112,6 @@ public sealed class Wawa : ILabelAggregator
             _frequencies = frequencies ?? new double[_k];
             _countFrequencies = frequencies is null;
             _tieBreak = tieBreak;
-            _majority = new int[set.TaskCount];
             _result = new int[set.TaskCount];
             _posteriors = new double[set.TaskCount * _k];
             _skills = new double[_workerCount];
@@ -112,7 +121,9 @@ public sealed class Wawa : ILabelAggregator
             _posteriorSums = new double[Chunks.Count * _k];
             _taskCounts = new int[Chunks.Count];
             _classCounts = new int[Chunks.Count * _k];
-            _confusion = new double[Chunks.Count * _workerCount * _k * _k];
+            // The per-range soft counts come from the shared pool: a fresh multi-megabyte array per call lands on the large
+            // object heap and brings a full collection every few calls.
+            _confusion = ArrayPool<double>.Shared.Rent(Chunks.Count * _workerCount * _k * _k);
             MajorityStep = RunMajorityStep;
             WeightedStep = RunWeightedStep;
         }
@@ -120,6 +131,12 @@ public sealed class Wawa : ILabelAggregator
         public TaskChunks Chunks { get; }
 
         public Action<int> MajorityStep { get; }
+
+        /// <summary>Returns the pooled per-range soft counts; the pass must not be used afterwards.</summary>
+        public void ReturnBuffers()
+        {
+            ArrayPool<double>.Shared.Return(_confusion);
+        }
 
         public Action<int> WeightedStep { get; }
 
@@ -247,7 +264,6 @@ public sealed class Wawa : ILabelAggregator
                     }
                 }
 
-                _majority[t] = majority;
                 for (var i = start; i < end; i++)
                 {
                     counts[workers[i]]++;
