@@ -470,10 +470,20 @@ public sealed class Kos : ILabelAggregator
             fixed (double* ay = _y, ax = _ax, table = _codeTable, lastSums = _workerSums, sums = workerSums)
             fixed (long* counts = positiveCounts)
             {
-                for (var t = _chunks.Start(chunk); t < _chunks.End(chunk); t++)
+                // a·y is needed only until the task's messages are out, so a task of up to 64 labels keeps it on the stack instead
+                // of writing and re-reading one double per label of a buffer far larger than the caches.
+                const int LocalLabels = 64;
+                var local = stackalloc double[LocalLabels];
+                var gold = _gold;
+                var positive = _positive;
+                for (int t = _chunks.Start(chunk), last = _chunks.End(chunk); t < last; t++)
                 {
                     var start = offsets[t];
                     var end = offsets[t + 1];
+                    var onStack = end - start <= LocalLabels;
+                    var first = onStack ? start : 0;
+                    var products = onStack ? local : ay;
+
                     // Sums per task first: one long chain of additions across all labels would serialize the pass.
                     var score = 0.0;
                     var taskSquares = 0.0;
@@ -483,23 +493,36 @@ public sealed class Kos : ILabelAggregator
                         var v = factor * (lastSums[code >> 1] - ax[i]);
                         taskSquares += v * v;
                         var product = table[code] * v;
-                        ay[i] = product;
+                        products[i - first] = product;
                         score += product;
                     }
 
                     squares += taskSquares;
 
                     // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
-                    var isPositive = hasGold && _gold[t] >= 0 ? _gold[t] == 1 : score > 0 || (score == 0 && _positive[t]);
-                    _positive[t] = isPositive;
-                    var count = removeBias && isPositive ? 1L << 32 : 0;
-                    for (var i = start; i < end; i++)
+                    var isPositive = hasGold && gold[t] >= 0 ? gold[t] == 1 : score > 0 || (score == 0 && positive[t]);
+                    positive[t] = isPositive;
+                    if (removeBias && isPositive)
                     {
-                        var code = codes[i];
-                        var value = table[code] * (score - ay[i]);
-                        ax[i] = value;
-                        sums[code >> 1] += value;
-                        counts[code >> 1] += count == 0 ? 0 : count + (code & 1);
+                        for (var i = start; i < end; i++)
+                        {
+                            var code = codes[i];
+                            var value = table[code] * (score - products[i - first]);
+                            ax[i] = value;
+                            sums[code >> 1] += value;
+                            counts[code >> 1] += (1L << 32) + (code & 1);
+                        }
+                    }
+                    else
+                    {
+                        // Negative tasks add nothing to the class counts: no read-modify-write of them at all.
+                        for (var i = start; i < end; i++)
+                        {
+                            var code = codes[i];
+                            var value = table[code] * (score - products[i - first]);
+                            ax[i] = value;
+                            sums[code >> 1] += value;
+                        }
                     }
                 }
             }
