@@ -18,6 +18,7 @@ public sealed class AggregationResult
     private readonly double[]? _workerSkills;
     private readonly Lazy<double[]>? _lazyWorkerSkills;
     private readonly double[]? _confusion;
+    private readonly Lazy<double[]>? _lazyConfusion;
     private readonly double[] _trace;
 
     /// <summary>Initializes a result, copying every array.</summary>
@@ -135,6 +136,24 @@ public sealed class AggregationResult
         _trace = [];
     }
 
+    /// <summary>
+    /// Takes ownership of the arrays and computes the confusion matrices on first use (once, thread-safe): one-pass methods whose
+    /// matrices follow from the posteriors skip a scattered pass over every label for callers that never read them.
+    /// </summary>
+    internal AggregationResult(
+        string method,
+        int classCount,
+        int[] labels,
+        double[] posteriors,
+        double[] classPriors,
+        double[] workerSkills,
+        Func<double[]> confusionMatrices)
+        : this(method, classCount, labels, posteriors, classPriors, workerSkills, (double[]?)null, 0, true, Array.Empty<double>())
+    {
+        var expected = workerSkills.Length * classCount * classCount;
+        _lazyConfusion = new Lazy<double[]>(() => CheckedLength(confusionMatrices(), expected, "confusion entries"), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
     /// <summary>Gets the method name, e.g. <c>mv</c> or <c>ds</c>.</summary>
     public string Method { get; }
 
@@ -162,10 +181,11 @@ public sealed class AggregationResult
     public ReadOnlySpan<double> WorkerSkills => _workerSkills ?? _lazyWorkerSkills?.Value;
 
     /// <summary>Gets whether the method estimates per-worker confusion matrices.</summary>
-    public bool HasConfusionMatrices => _confusion is not null;
+    public bool HasConfusionMatrices => _confusion is not null || _lazyConfusion is not null;
 
     /// <summary>Gets the per-worker confusion matrices, <c>WorkerCount × K × K</c> (empty when <see cref="HasConfusionMatrices"/> is false).</summary>
-    public ReadOnlySpan<double> ConfusionMatrices => _confusion;
+    /// <remarks>Some one-pass methods compute them on first access (once, thread-safe).</remarks>
+    public ReadOnlySpan<double> ConfusionMatrices => _confusion ?? _lazyConfusion?.Value;
 
     /// <summary>Gets the number of iterations run (0 for one-pass methods).</summary>
     public int Iterations { get; }
@@ -207,14 +227,10 @@ public sealed class AggregationResult
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="worker"/> is out of range.</exception>
     public ReadOnlySpan<double> GetConfusionMatrix(int worker)
     {
-        if (_confusion is null)
-        {
-            throw new InvalidOperationException($"Method '{Method}' estimates no confusion matrices.");
-        }
-
+        var confusion = _confusion ?? _lazyConfusion?.Value ?? throw new InvalidOperationException($"Method '{Method}' estimates no confusion matrices.");
         var kk = ClassCount * ClassCount;
         ArgumentOutOfRangeException.ThrowIfNegative(worker);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(worker, _confusion.Length / kk);
-        return _confusion.AsSpan(worker * kk, kk);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(worker, confusion.Length / kk);
+        return confusion.AsSpan(worker * kk, kk);
     }
 }

@@ -15,7 +15,7 @@ namespace TokenLabeling.Consensus.Models;
 /// answered gold tasks is judged on them as well as on the majority.</para>
 /// <para>Ties in either vote follow <see cref="TieBreak"/> (by default the lower class id), never the order in which labels were stored.</para>
 /// <para>The result carries the agreement shares as worker skills and soft-count confusion matrices (posterior mass per answered
-/// class, with <see cref="ConfusionSmoothing"/> added to each cell).</para>
+/// class, with <see cref="ConfusionSmoothing"/> added to each cell), the latter computed when first read.</para>
 /// </remarks>
 public sealed class Wawa : ILabelAggregator
 {
@@ -57,21 +57,22 @@ public sealed class Wawa : ILabelAggregator
         // Majority vote and each worker's agreement with it, then the vote weighted by those shares with its soft counts: two
         // fused passes, one task range per core.
         int[] labels;
-        double[] posteriors, priors, confusion, skills;
+        double[] posteriors, priors, skills;
         try
         {
             pass.Chunks.Run(pass.MajorityStep);
             skills = pass.ReduceAgreement();
             cancellationToken.ThrowIfCancellationRequested();
             pass.Chunks.Run(pass.WeightedStep);
-            (labels, posteriors, priors, confusion) = pass.ReduceWeighted();
+            (labels, posteriors, priors) = pass.ReduceWeighted();
         }
         finally
         {
             pass.ReturnBuffers();
         }
 
-        return new AggregationResult(Name, k, labels, posteriors, priors, skills, confusion, 0, true, Array.Empty<double>());
+        // The soft-count confusion matrices follow from the posteriors; they are computed when first read.
+        return new AggregationResult(Name, k, labels, posteriors, priors, skills, () => ModelMath.EmpiricalConfusion(annotations, posteriors, ConfusionSmoothing));
     }
 
     /// <summary>
@@ -99,7 +100,6 @@ public sealed class Wawa : ILabelAggregator
         private readonly int[] _counts;
         private readonly double[] _posteriorSums;
         private readonly int[] _taskCounts;
-        private readonly double[] _confusion;
 
         public Pass(AnnotationSet set, ReadOnlySpan<int> gold, double[]? frequencies, double[]? tieBreak)
         {
@@ -123,7 +123,6 @@ public sealed class Wawa : ILabelAggregator
             _classCounts = new int[Chunks.Count * _k];
             // The per-range soft counts come from the shared pool: a fresh multi-megabyte array per call lands on the large
             // object heap and brings a full collection every few calls.
-            _confusion = ArrayPool<double>.Shared.Rent(Chunks.Count * _workerCount * _k * _k);
             MajorityStep = RunMajorityStep;
             WeightedStep = RunWeightedStep;
         }
@@ -135,7 +134,6 @@ public sealed class Wawa : ILabelAggregator
         /// <summary>Returns the pooled per-range soft counts; the pass must not be used afterwards.</summary>
         public void ReturnBuffers()
         {
-            ArrayPool<double>.Shared.Return(_confusion);
         }
 
         public Action<int> WeightedStep { get; }
@@ -178,7 +176,7 @@ public sealed class Wawa : ILabelAggregator
             return _skills;
         }
 
-        public (int[] Labels, double[] Posteriors, double[] Priors, double[] Confusion) ReduceWeighted()
+        public (int[] Labels, double[] Posteriors, double[] Priors) ReduceWeighted()
         {
             var k = _k;
             var priors = new double[k];
@@ -193,28 +191,7 @@ public sealed class Wawa : ILabelAggregator
             }
 
             ModelMath.Normalize(priors, tasks);
-            var size = _workerCount * k * k;
-            var confusion = new double[size];
-            _confusion.AsSpan(0, size).CopyTo(confusion);
-            for (var c = 1; c < Chunks.Count; c++)
-            {
-                TensorPrimitives.Add(confusion, _confusion.AsSpan(c * size, size), confusion);
-            }
-
-            for (var r = 0; r < _workerCount * k; r++)
-            {
-                var row = confusion.AsSpan(r * k, k);
-                var total = 0.0;
-                for (var l = 0; l < k; l++)
-                {
-                    row[l] += ConfusionSmoothing;
-                    total += row[l];
-                }
-
-                ModelMath.Normalize(row, total);
-            }
-
-            return (_result, _posteriors, priors, confusion);
+            return (_result, _posteriors, priors);
         }
 
         // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
@@ -282,10 +259,7 @@ public sealed class Wawa : ILabelAggregator
             var labels = _labels;
             var skills = _skills;
             var posteriors = _posteriors;
-            var kk = k * k;
-            var confusion = _confusion.AsSpan(chunk * _workerCount * kk, _workerCount * kk);
             var posteriorSums = _posteriorSums.AsSpan(chunk * k, k);
-            confusion.Clear();
             posteriorSums.Clear();
             var tasks = 0;
             for (var t = Chunks.Start(chunk); t < Chunks.End(chunk); t++)
@@ -332,15 +306,6 @@ public sealed class Wawa : ILabelAggregator
                 for (var c = 0; c < k; c++)
                 {
                     posteriorSums[c] += row[c];
-                }
-
-                for (var i = start; i < end; i++)
-                {
-                    var cell = (workers[i] * kk) + labels[i];
-                    for (var c = 0; c < k; c++)
-                    {
-                        confusion[cell + (c * k)] += row[c];
-                    }
                 }
             }
 

@@ -18,6 +18,27 @@ public class ModelHandCalculatedTests
         new AnnotationSetOptions { ClassCount = 2 });
 
     [Fact]
+    public void WawaConfusionMatricesAreTheSmoothedSoftCounts_ComputedOnceWhenFirstRead()
+    {
+        // task 0: w0=0, w1=0; task 1: w0=1, w1=0. Majority [0, 0] (the tie on task 1 goes to class 0); agreement w0 1/2, w1 1.
+        // Weighted vote: task 0 (1, 0); task 1: class 0 gets 1, class 1 gets 1/2 -> (2/3, 1/3).
+        // Soft counts [w, c, l] + 0.5, rows normalised:
+        //   w0, c0: l0 1 + .5, l1 2/3 + .5 -> (1.5, 7/6) / (8/3) = (.5625, .4375); c1: (0 + .5, 1/3 + .5) / (4/3) = (.375, .625)
+        //   w1, c0: (5/3 + .5, 0 + .5) / (8/3) = (.8125, .1875);                    c1: (1/3 + .5, .5) / (4/3) = (.625, .375)
+        var set = AnnotationSet.FromIndices([0, 0, 1, 1], [0, 1, 0, 1], [0, 0, 1, 0], new AnnotationSetOptions { ClassCount = 2 });
+        var result = new Wawa().Aggregate(set);
+        Tolerance.Equal([0.5, 1.0], result.WorkerSkills);
+        Tolerance.Equal([1, 0, 2.0 / 3, 1.0 / 3], result.Posteriors);
+        Assert.True(result.HasConfusionMatrices);
+
+        var fromThreads = new double[2][];
+        Parallel.For(0, 2, i => fromThreads[i] = result.ConfusionMatrices.ToArray());
+        Tolerance.Equal([0.5625, 0.4375, 0.375, 0.625, 0.8125, 0.1875, 0.625, 0.375], fromThreads[0]);
+        Assert.Equal(fromThreads[0], fromThreads[1]);
+        Tolerance.Equal([0.8125, 0.1875, 0.625, 0.375], result.GetConfusionMatrix(1));
+    }
+
+    [Fact]
     public void WawaWeighsTheVoteByAgreementWithTheMajority()
     {
         var result = new Wawa().Aggregate(ThreeByThree());
