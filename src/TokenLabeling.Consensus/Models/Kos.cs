@@ -499,30 +499,23 @@ public sealed class Kos : ILabelAggregator
 
                     squares += taskSquares;
 
-                    // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class).
-                    var isPositive = hasGold && gold[t] >= 0 ? gold[t] == 1 : score > 0 || (score == 0 && positive[t]);
-                    positive[t] = isPositive;
-                    if (removeBias && isPositive)
+                    // The class of the task for the next bias estimate: the sign of its score (a tie keeps the last class). The sign of
+                    // a score is a coin flip to the branch predictor, so it is formed and used without branching on it.
+                    var isPositive = (score > 0) | ((score == 0) & positive[t]);
+                    if (hasGold && gold[t] >= 0)
                     {
-                        for (var i = start; i < end; i++)
-                        {
-                            var code = codes[i];
-                            var value = table[code] * (score - products[i - first]);
-                            ax[i] = value;
-                            sums[code >> 1] += value;
-                            counts[code >> 1] += (1L << 32) + (code & 1);
-                        }
+                        isPositive = gold[t] == 1;
                     }
-                    else
+
+                    positive[t] = isPositive;
+                    var countMask = removeBias ? -(long)(isPositive ? 1 : 0) : 0;
+                    for (var i = start; i < end; i++)
                     {
-                        // Negative tasks add nothing to the class counts: no read-modify-write of them at all.
-                        for (var i = start; i < end; i++)
-                        {
-                            var code = codes[i];
-                            var value = table[code] * (score - products[i - first]);
-                            ax[i] = value;
-                            sums[code >> 1] += value;
-                        }
+                        var code = codes[i];
+                        var value = table[code] * (score - products[i - first]);
+                        ax[i] = value;
+                        sums[code >> 1] += value;
+                        counts[code >> 1] += countMask & ((1L << 32) + (code & 1));
                     }
                 }
             }
