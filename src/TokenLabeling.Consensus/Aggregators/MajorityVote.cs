@@ -183,7 +183,7 @@ public sealed class MajorityVote : ILabelAggregator
         blocks.Run(Options.MaxDegreeOfParallelism, b =>
         {
             blockPrior[b] = new double[k];
-            blockLabelled[b] = LabelSmallClassCount(annotations, blocks.Starts[b], blocks.Starts[b + 1], k, labels, blockPrior[b]);
+            blockLabelled[b] = DecideSmallClassCount(annotations, blocks.Starts[b], blocks.Starts[b + 1], k, labels, null, blockPrior[b], null);
         });
 
         var priors = new double[k];
@@ -248,71 +248,6 @@ public sealed class MajorityVote : ILabelAggregator
         return posteriors;
     }
 
-    /// <summary>
-    /// The labels-first kernel for K ≤ 4: each task's counts stay in one 128-bit register and the winner comes from a compare mask
-    /// (lowest set bit). The vote shares are added to the prior sums in the same register (reciprocals of small label counts come from
-    /// a table: the same values as dividing, without a division per task). Branch-free except for ties under
-    /// <see cref="MajorityVoteTieBreaking.SeededHash"/>.
-    /// </summary>
-    [SkipLocalsInit]
-    private int LabelSmallClassCount(AnnotationSet set, int first, int end, int k, int[] labels, double[] priorSums)
-    {
-        ref var vote = ref MemoryMarshal.GetArrayDataReference(set.LabelArray);
-        ref var offset = ref MemoryMarshal.GetArrayDataReference(set.TaskOffsetArray);
-        ref var label = ref MemoryMarshal.GetArrayDataReference(labels);
-        var classMask = (1u << k) - 1;
-        var seeded = Options.TieBreaking != MajorityVoteTieBreaking.LowestClassId;
-        Span<double> reciprocal = stackalloc double[64];
-        for (var n = 1; n < reciprocal.Length; n++)
-        {
-            reciprocal[n] = 1.0 / n;
-        }
-
-        Span<int> countSpill = stackalloc int[Vector128<int>.Count];
-        var priorAcc = Vector256<double>.Zero;
-        var labelled = 0;
-        var next = Unsafe.Add(ref offset, first);
-        for (var t = first; t < end; t++)
-        {
-            var start = next;
-            next = Unsafe.Add(ref offset, t + 1);
-            var counts = Vector128<int>.Zero;
-            for (var i = start; i < next; i++)
-            {
-                counts -= Vector128.Equals(Vector128<int>.Indices, Vector128.Create(Unsafe.Add(ref vote, i)));
-            }
-
-            var n = next - start;
-            if (n == 0)
-            {
-                Unsafe.Add(ref label, t) = -1;
-                continue;
-            }
-
-            var max = Vector128.Max(counts, Vector128.Shuffle(counts, Vector128.Create(2, 3, 0, 1)));
-            max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(1, 0, 3, 2)));
-            var winners = Vector128.Equals(counts, max).ExtractMostSignificantBits() & classMask;
-            var best = BitOperations.TrailingZeroCount(winners);
-            if (seeded && (winners & (winners - 1)) != 0)
-            {
-                counts.StoreUnsafe(ref MemoryMarshal.GetReference(countSpill));
-                best = VoteDecisions.Pick<int>(countSpill[..k], Options.TieBreaking, Options.Seed, set, t);
-            }
-
-            Unsafe.Add(ref label, t) = best;
-            labelled++;
-            var scale = n < reciprocal.Length ? reciprocal[n] : 1.0 / n;
-            priorAcc += Avx.ConvertToVector256Double(counts) * Vector256.Create(scale);
-        }
-
-        for (var c = 0; c < k; c++)
-        {
-            priorSums[c] += priorAcc.GetElement(c);
-        }
-
-        return labelled;
-    }
-
     internal static void ClampGold(int[]? gold, int k, int[] labels, double[] posteriors)
     {
         if (gold is null)
@@ -334,21 +269,29 @@ public sealed class MajorityVote : ILabelAggregator
 
     /// <summary>
     /// The fused path for K ≤ 4: each task's counts stay in one 128-bit register, the winner comes from a compare mask (lowest set bit),
-    /// the posterior row is widened to doubles in one instruction, and worker agreement is counted while the labels are in cache.
+    /// the vote shares are widened to doubles in one instruction and added to the prior sums (reciprocals of small label counts come
+    /// from a table: the same values as dividing, without a division per task). The posterior rows are written and worker agreement is
+    /// counted only when <paramref name="posteriors"/> and <paramref name="tally"/> are given (the labels-first path passes neither).
     /// Branch-free except for ties under <see cref="MajorityVoteTieBreaking.SeededHash"/>.
     /// </summary>
     [SkipLocalsInit]
-    private int DecideSmallClassCount(AnnotationSet set, int first, int end, int k, int[] labels, double[] posteriors, double[] priorSums, long[]? tally)
+    private int DecideSmallClassCount(AnnotationSet set, int first, int end, int k, int[] labels, double[]? posteriors, double[] priorSums, long[]? tally)
     {
         ref var vote = ref MemoryMarshal.GetArrayDataReference(set.LabelArray);
         ref var worker = ref MemoryMarshal.GetArrayDataReference(set.WorkerArray);
         ref var offset = ref MemoryMarshal.GetArrayDataReference(set.TaskOffsetArray);
-        ref var post = ref MemoryMarshal.GetArrayDataReference(posteriors);
+        ref var label = ref MemoryMarshal.GetArrayDataReference(labels);
         var classMask = (1u << k) - 1;
         var seeded = Options.TieBreaking != MajorityVoteTieBreaking.LowestClassId;
-        var priorAcc = Vector256<double>.Zero;
+        Span<double> reciprocal = stackalloc double[64];
+        for (var n = 1; n < reciprocal.Length; n++)
+        {
+            reciprocal[n] = 1.0 / n;
+        }
+
         Span<int> countSpill = stackalloc int[Vector128<int>.Count];
         Span<double> postSpill = stackalloc double[Vector256<double>.Count];
+        var priorAcc = Vector256<double>.Zero;
         var labelled = 0;
         var next = Unsafe.Add(ref offset, first);
         for (var t = first; t < end; t++)
@@ -364,8 +307,8 @@ public sealed class MajorityVote : ILabelAggregator
             var n = next - start;
             if (n == 0)
             {
-                labels[t] = -1;
-                posteriors.AsSpan(t * k, k).Fill(1.0 / k);
+                Unsafe.Add(ref label, t) = -1;
+                posteriors?.AsSpan(t * k, k).Fill(1.0 / k);
                 continue;
             }
 
@@ -379,18 +322,21 @@ public sealed class MajorityVote : ILabelAggregator
                 best = VoteDecisions.Pick<int>(countSpill[..k], Options.TieBreaking, Options.Seed, set, t);
             }
 
-            labels[t] = best;
+            Unsafe.Add(ref label, t) = best;
             labelled++;
-            var row = Avx.ConvertToVector256Double(counts) * Vector256.Create(1.0 / n);
+            var row = Avx.ConvertToVector256Double(counts) * Vector256.Create(n < reciprocal.Length ? reciprocal[n] : 1.0 / n);
             priorAcc += row;
-            if (k == Vector256<double>.Count)
+            if (posteriors is not null)
             {
-                row.StoreUnsafe(ref Unsafe.Add(ref post, t * k));
-            }
-            else
-            {
-                row.StoreUnsafe(ref MemoryMarshal.GetReference(postSpill));
-                postSpill[..k].CopyTo(posteriors.AsSpan(t * k, k));
+                if (k == Vector256<double>.Count)
+                {
+                    row.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(posteriors), (nuint)(t * k));
+                }
+                else
+                {
+                    row.StoreUnsafe(ref MemoryMarshal.GetReference(postSpill));
+                    postSpill[..k].CopyTo(posteriors.AsSpan(t * k, k));
+                }
             }
 
             if (tally is not null)

@@ -67,49 +67,13 @@ public static partial class ConsensusKernels
 
     /// <summary>The dispatch of <see cref="ConfusionLogProbabilities"/> after validation.</summary>
     internal static void ConfusionLogProbabilitiesUnchecked(
-        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities, KernelPath resolved)
-    {
-        switch (resolved)
-        {
-            case KernelPath.Vector512:
-                ConfusionLogVector<Vector512DoubleOperator, Vector512<double>>(statistics, classCount, pseudoCount, minProbability, logProbabilities);
-                break;
-            case KernelPath.Vector256:
-                ConfusionLogVector<Vector256DoubleOperator, Vector256<double>>(statistics, classCount, pseudoCount, minProbability, logProbabilities);
-                break;
-            case KernelPath.Vector128:
-                ConfusionLogVector<Vector128DoubleOperator, Vector128<double>>(statistics, classCount, pseudoCount, minProbability, logProbabilities);
-                break;
-            default:
-                ConfusionLogProbabilitiesScalar(statistics, classCount, pseudoCount, minProbability, logProbabilities);
-                break;
-        }
-    }
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities, KernelPath resolved) =>
+        ConfusionTable(statistics, classCount, pseudoCount, minProbability, logProbabilities, resolved, logarithm: true);
 
     /// <summary>The scalar reference of <see cref="ConfusionLogProbabilities"/>.</summary>
     internal static void ConfusionLogProbabilitiesScalar(
-        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities)
-    {
-        var k = classCount;
-        var logFloor = Math.Log(minProbability);
-        for (var b = 0; b < statistics.Length; b += k * k)
-        {
-            for (var c = 0; c < k; c++)
-            {
-                var denominator = k * pseudoCount;
-                for (var l = 0; l < k; l++)
-                {
-                    denominator += statistics[b + (l * k) + c];
-                }
-
-                for (var l = 0; l < k; l++)
-                {
-                    var p = denominator == 0 ? 1.0 / k : (statistics[b + (l * k) + c] + pseudoCount) / denominator;
-                    logProbabilities[b + (l * k) + c] = Math.Max(Math.Log(p), logFloor);
-                }
-            }
-        }
-    }
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities) =>
+        ConfusionTableScalar(statistics, classCount, pseudoCount, minProbability, logProbabilities, logarithm: true);
 
     /// <summary>
     /// The linear-domain twin of <see cref="ConfusionLogProbabilities"/>: the same floored confusion probabilities, without the logarithm
@@ -117,51 +81,69 @@ public static partial class ConsensusKernels
     /// it never takes a log or an exp of the table per iteration.
     /// </summary>
     internal static void ConfusionProbabilitiesUnchecked(
-        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> probabilities, KernelPath resolved)
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> probabilities, KernelPath resolved) =>
+        ConfusionTable(statistics, classCount, pseudoCount, minProbability, probabilities, resolved, logarithm: false);
+
+    /// <summary>The scalar reference of <see cref="ConfusionProbabilitiesUnchecked"/>.</summary>
+    internal static void ConfusionProbabilitiesScalar(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> probabilities) =>
+        ConfusionTableScalar(statistics, classCount, pseudoCount, minProbability, probabilities, logarithm: false);
+
+    /// <summary>The floored confusion table, as log-probabilities or as probabilities, on the resolved path.</summary>
+    private static void ConfusionTable(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> destination, KernelPath resolved, bool logarithm)
     {
         switch (resolved)
         {
             case KernelPath.Vector512:
-                ConfusionLinearVector<Vector512DoubleOperator, Vector512<double>>(statistics, classCount, pseudoCount, minProbability, probabilities);
+                ConfusionVector<Vector512DoubleOperator, Vector512<double>>(statistics, classCount, pseudoCount, minProbability, destination, logarithm);
                 break;
             case KernelPath.Vector256:
-                ConfusionLinearVector<Vector256DoubleOperator, Vector256<double>>(statistics, classCount, pseudoCount, minProbability, probabilities);
+                ConfusionVector<Vector256DoubleOperator, Vector256<double>>(statistics, classCount, pseudoCount, minProbability, destination, logarithm);
                 break;
             case KernelPath.Vector128:
-                ConfusionLinearVector<Vector128DoubleOperator, Vector128<double>>(statistics, classCount, pseudoCount, minProbability, probabilities);
+                ConfusionVector<Vector128DoubleOperator, Vector128<double>>(statistics, classCount, pseudoCount, minProbability, destination, logarithm);
                 break;
             default:
-                ConfusionProbabilitiesScalar(statistics, classCount, pseudoCount, minProbability, probabilities);
+                ConfusionTableScalar(statistics, classCount, pseudoCount, minProbability, destination, logarithm);
                 break;
         }
     }
 
-    /// <summary>The scalar reference of <see cref="ConfusionProbabilitiesUnchecked"/>.</summary>
-    internal static void ConfusionProbabilitiesScalar(
-        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> probabilities)
+    /// <summary>The scalar reference of both tables: plain loops, one division (and one <see cref="Math.Log"/>) per entry.</summary>
+    private static void ConfusionTableScalar(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> destination, bool logarithm)
     {
         var k = classCount;
         for (var b = 0; b < statistics.Length; b += k * k)
         {
-            for (var c = 0; c < k; c++)
-            {
-                var denominator = k * pseudoCount;
-                for (var l = 0; l < k; l++)
-                {
-                    denominator += statistics[b + (l * k) + c];
-                }
+            ConfusionColumnsScalar(statistics, k, pseudoCount, minProbability, destination, logarithm, b, 0);
+        }
+    }
 
-                for (var l = 0; l < k; l++)
-                {
-                    var p = denominator == 0 ? 1.0 / k : (statistics[b + (l * k) + c] + pseudoCount) / denominator;
-                    probabilities[b + (l * k) + c] = Math.Max(p, minProbability);
-                }
+    /// <summary>Columns <paramref name="firstColumn"/>..K-1 of the worker block at <paramref name="block"/>, scalar.</summary>
+    private static void ConfusionColumnsScalar(
+        ReadOnlySpan<double> statistics, int k, double pseudoCount, double minProbability, Span<double> destination, bool logarithm, int block, int firstColumn)
+    {
+        var floor = logarithm ? Math.Log(minProbability) : minProbability;
+        for (var c = firstColumn; c < k; c++)
+        {
+            var denominator = k * pseudoCount;
+            for (var l = 0; l < k; l++)
+            {
+                denominator += statistics[block + (l * k) + c];
+            }
+
+            for (var l = 0; l < k; l++)
+            {
+                var p = denominator == 0 ? 1.0 / k : (statistics[block + (l * k) + c] + pseudoCount) / denominator;
+                destination[block + (l * k) + c] = Math.Max(logarithm ? Math.Log(p) : p, floor);
             }
         }
     }
 
-    private static void ConfusionLinearVector<TOp, TVector>(
-        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> probabilities)
+    private static void ConfusionVector<TOp, TVector>(
+        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> destination, bool logarithm)
         where TOp : struct, IDoubleVectorOperator<TVector>
         where TVector : struct
     {
@@ -170,13 +152,12 @@ public static partial class ConsensusKernels
         var vectorEnd = k - (k % lanes);
         var alpha = TOp.Create(pseudoCount);
         var uniform = TOp.Create(1.0 / k);
-        var floor = TOp.Create(minProbability);
+        var floor = TOp.Create(logarithm ? Math.Log(minProbability) : minProbability);
         ref var sRef = ref MemoryMarshal.GetReference(statistics);
-        ref var dRef = ref MemoryMarshal.GetReference(probabilities);
+        ref var dRef = ref MemoryMarshal.GetReference(destination);
         for (var b = 0; b < statistics.Length; b += k * k)
         {
-            var c = 0;
-            for (; c < vectorEnd; c += lanes)
+            for (var c = 0; c < vectorEnd; c += lanes)
             {
                 var denominator = TOp.Create(k * pseudoCount);
                 for (var l = 0; l < k; l++)
@@ -188,74 +169,11 @@ public static partial class ConsensusKernels
                 {
                     var p = TOp.Divide(TOp.Add(TOp.Load(ref Unsafe.Add(ref sRef, b + (l * k) + c)), alpha), denominator);
                     p = TOp.SelectWhereZero(denominator, uniform, p);
-                    TOp.Store(TOp.Max(p, floor), ref Unsafe.Add(ref dRef, b + (l * k) + c));
+                    TOp.Store(TOp.Max(logarithm ? TOp.Log(p) : p, floor), ref Unsafe.Add(ref dRef, b + (l * k) + c));
                 }
             }
 
-            for (; c < k; c++)
-            {
-                var denominator = k * pseudoCount;
-                for (var l = 0; l < k; l++)
-                {
-                    denominator += statistics[b + (l * k) + c];
-                }
-
-                for (var l = 0; l < k; l++)
-                {
-                    var p = denominator == 0 ? 1.0 / k : (statistics[b + (l * k) + c] + pseudoCount) / denominator;
-                    probabilities[b + (l * k) + c] = Math.Max(p, minProbability);
-                }
-            }
-        }
-    }
-
-    private static void ConfusionLogVector<TOp, TVector>(
-        ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> logProbabilities)
-        where TOp : struct, IDoubleVectorOperator<TVector>
-        where TVector : struct
-    {
-        var k = classCount;
-        var lanes = TOp.Count;
-        var vectorEnd = k - (k % lanes);
-        var logFloor = Math.Log(minProbability);
-        var alpha = TOp.Create(pseudoCount);
-        var uniform = TOp.Create(1.0 / k);
-        var floor = TOp.Create(logFloor);
-        ref var sRef = ref MemoryMarshal.GetReference(statistics);
-        ref var dRef = ref MemoryMarshal.GetReference(logProbabilities);
-        for (var b = 0; b < statistics.Length; b += k * k)
-        {
-            var c = 0;
-            for (; c < vectorEnd; c += lanes)
-            {
-                var denominator = TOp.Create(k * pseudoCount);
-                for (var l = 0; l < k; l++)
-                {
-                    denominator = TOp.Add(denominator, TOp.Load(ref Unsafe.Add(ref sRef, b + (l * k) + c)));
-                }
-
-                for (var l = 0; l < k; l++)
-                {
-                    var p = TOp.Divide(TOp.Add(TOp.Load(ref Unsafe.Add(ref sRef, b + (l * k) + c)), alpha), denominator);
-                    p = TOp.SelectWhereZero(denominator, uniform, p);
-                    TOp.Store(TOp.Max(TOp.Log(p), floor), ref Unsafe.Add(ref dRef, b + (l * k) + c));
-                }
-            }
-
-            for (; c < k; c++)
-            {
-                var denominator = k * pseudoCount;
-                for (var l = 0; l < k; l++)
-                {
-                    denominator += statistics[b + (l * k) + c];
-                }
-
-                for (var l = 0; l < k; l++)
-                {
-                    var p = denominator == 0 ? 1.0 / k : (statistics[b + (l * k) + c] + pseudoCount) / denominator;
-                    logProbabilities[b + (l * k) + c] = Math.Max(Math.Log(p), logFloor);
-                }
-            }
+            ConfusionColumnsScalar(statistics, k, pseudoCount, minProbability, destination, logarithm, b, vectorEnd);
         }
     }
 }

@@ -2,6 +2,7 @@
 
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using TokenLabeling.Consensus.Aggregators;
 
 namespace TokenLabeling.Consensus.Models;
 
@@ -153,9 +154,8 @@ public sealed class Kos : ILabelAggregator
             }
         }
 
-        var skills = new double[workerCount];
         var reference = result.Select(r => r < 0 ? 0 : r).ToArray();
-        ModelMath.Agreement(annotations, reference, skills);
+        var skills = VoteDecisions.AgreementWithLabels(annotations, reference);
         var priors = ModelMath.MeanPosterior(annotations, posteriors, goldLabels);
         var confusion = ModelMath.EmpiricalConfusion(annotations, posteriors, Wawa.ConfusionSmoothing);
         return new AggregationResult(Name, 2, result, posteriors, priors, skills, confusion, Options.Iterations, true, trace.ToArray());

@@ -2,6 +2,7 @@
 
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using TokenLabeling.Consensus.Aggregators;
 
 namespace TokenLabeling.Consensus.Models;
 
@@ -97,8 +98,7 @@ public sealed class Mace : ILabelAggregator
         var frequencies = ModelMath.LabelFrequencies(annotations);
         var posteriors = new double[taskCount * k];
         ModelMath.WeightedVote(annotations, default, frequencies, goldLabels, posteriors);
-        var competence = new double[workerCount];
-        ModelMath.Agreement(annotations, ModelMath.ArgMax(annotations, posteriors, frequencies, goldLabels), competence);
+        var competence = VoteDecisions.AgreementWithLabels(annotations, ModelMath.ArgMax(annotations, posteriors, frequencies, goldLabels));
         for (var w = 0; w < workerCount; w++)
         {
             competence[w] = Math.Clamp(competence[w], 0.05, 0.95);

@@ -61,31 +61,42 @@ internal static class ModelMath
         var labels = set.Labels;
         for (var t = 0; t < set.TaskCount; t++)
         {
-            var row = posteriors.Slice(t * k, k);
-            row.Clear();
-            var total = 0.0;
-            for (var i = offsets[t]; i < offsets[t + 1]; i++)
-            {
-                var weight = workerWeights.IsEmpty ? 1.0 : workerWeights[workers[i]];
-                row[labels[i]] += weight;
-                total += weight;
-            }
-
-            if (total > 0)
-            {
-                var inv = 1.0 / total;
-                for (var c = 0; c < k; c++)
-                {
-                    row[c] *= inv;
-                }
-            }
-            else
-            {
-                fallback.CopyTo(row);
-            }
+            VoteRow(labels, workers, offsets[t], offsets[t + 1], workerWeights, fallback, posteriors.Slice(t * k, k));
         }
 
         ClampGold(posteriors, gold, k);
+    }
+
+    /// <summary>
+    /// One task's weighted vote shares: each label <c>i</c> in <c>[start, end)</c> adds its worker's weight (1 when
+    /// <paramref name="workerWeights"/> is empty) to its class, and the row is divided by the total; a row with no weight gets
+    /// <paramref name="fallback"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void VoteRow(
+        ReadOnlySpan<int> labels, ReadOnlySpan<int> workers, int start, int end, ReadOnlySpan<double> workerWeights, ReadOnlySpan<double> fallback, Span<double> row)
+    {
+        row.Clear();
+        var total = 0.0;
+        for (var i = start; i < end; i++)
+        {
+            var weight = workerWeights.IsEmpty ? 1.0 : workerWeights[workers[i]];
+            row[labels[i]] += weight;
+            total += weight;
+        }
+
+        if (total > 0)
+        {
+            var inv = 1.0 / total;
+            for (var c = 0; c < row.Length; c++)
+            {
+                row[c] *= inv;
+            }
+        }
+        else
+        {
+            fallback.CopyTo(row);
+        }
     }
 
     /// <summary>Returns the share of each class among all labels (uniform when the set has no labels).</summary>
@@ -243,32 +254,6 @@ internal static class ModelMath
         }
 
         return confusion;
-    }
-
-    /// <summary>Returns the fraction of each worker's labels that match the reference class per task (0 for workers without labels).</summary>
-    // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Agreement(AnnotationSet set, ReadOnlySpan<int> reference, Span<double> agreement)
-    {
-        var workers = set.Workers;
-        var labels = set.Labels;
-        var tasks = set.Tasks;
-        Span<int> counts = set.WorkerCount <= 4096 ? stackalloc int[set.WorkerCount] : new int[set.WorkerCount];
-        agreement.Clear();
-        for (var i = 0; i < labels.Length; i++)
-        {
-            var w = workers[i];
-            counts[w]++;
-            if (labels[i] == reference[tasks[i]])
-            {
-                agreement[w]++;
-            }
-        }
-
-        for (var w = 0; w < agreement.Length; w++)
-        {
-            agreement[w] = counts[w] > 0 ? agreement[w] / counts[w] : 0;
-        }
     }
 
     /// <summary>Builds a symmetric one-coin confusion matrix per worker: <c>skill</c> on the diagonal, the rest spread evenly.</summary>

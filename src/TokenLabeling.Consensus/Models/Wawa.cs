@@ -267,26 +267,7 @@ public sealed class Wawa : ILabelAggregator
                 var start = offsets[t];
                 var end = offsets[t + 1];
                 var row = posteriors.AsSpan(t * k, k);
-                var total = 0.0;
-                for (var i = start; i < end; i++)
-                {
-                    var weight = skills[workers[i]];
-                    row[labels[i]] += weight;
-                    total += weight;
-                }
-
-                if (total > 0)
-                {
-                    var inv = 1.0 / total;
-                    for (var c = 0; c < k; c++)
-                    {
-                        row[c] *= inv;
-                    }
-                }
-                else
-                {
-                    _frequencies.CopyTo(row);
-                }
+                ModelMath.VoteRow(labels, workers, start, end, skills, _frequencies, row);
 
                 var hasGold = _gold.Length > 0 && _gold[t] >= 0;
                 if (hasGold)
