@@ -3,6 +3,8 @@
 using System.Globalization;
 using TokenLabeling.TestUtilities;
 
+using static TokenLabeling.Cli.Tests.CliRunner;
+
 namespace TokenLabeling.Cli.Tests;
 
 public sealed class AggregateCommandTests : IDisposable
@@ -128,13 +130,5 @@ public sealed class AggregateCommandTests : IDisposable
         var path = Path.Combine(_dir, name);
         File.WriteAllText(path, text);
         return path;
-    }
-
-    internal static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), stderr.ToString());
     }
 }

@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using static TokenLabeling.Cli.Tests.CliRunner;
+
 namespace TokenLabeling.Cli.Tests;
 
 public sealed class AgreementCommandTests : IDisposable
@@ -16,7 +18,7 @@ public sealed class AgreementCommandTests : IDisposable
         // α = 1 − (n − 1) · (o_01 + o_10) / (n_0 n_1 + n_1 n_0) = 1 − 5 · 2 / 16 = 0.375.
         var input = Path.Combine(_dir, "labels.csv");
         File.WriteAllText(input, "task,worker,label\na,x,0\na,y,0\na,z,1\nb,x,1\nb,y,1\nb,z,1\n");
-        var (code, stdout, stderr) = AggregateCommandTests.Run("agreement", "--input", input);
+        var (code, stdout, stderr) = Run("agreement", "--input", input);
         Assert.True(code == 0, stderr);
         Assert.Contains("labels.csv: 6 labels, 2 tasks, 3 workers, 2 classes", stdout, StringComparison.Ordinal);
         Assert.Matches(@"Fleiss' kappa\s+0\.2500", stdout);
@@ -31,7 +33,7 @@ public sealed class AgreementCommandTests : IDisposable
     {
         var input = Path.Combine(_dir, "same.csv");
         File.WriteAllText(input, "task,worker,label\na,x,0\na,y,0\n");
-        var (code, stdout, _) = AggregateCommandTests.Run("agreement", "--input", input);
+        var (code, stdout, _) = Run("agreement", "--input", input);
         Assert.Equal(0, code);
         Assert.Contains("Fleiss' kappa                      undefined", stdout, StringComparison.Ordinal);
     }
@@ -41,9 +43,9 @@ public sealed class AgreementCommandTests : IDisposable
     {
         var input = Path.Combine(_dir, "bad.csv");
         File.WriteAllText(input, "task,worker\na,x\n");
-        var (code, _, stderr) = AggregateCommandTests.Run("agreement", "--input", input);
+        var (code, _, stderr) = Run("agreement", "--input", input);
         Assert.Equal(2, code);
         Assert.Contains("bad.csv line 1: missing column 'label'", stderr, StringComparison.Ordinal);
-        Assert.Equal(2, AggregateCommandTests.Run("agreement").Code);
+        Assert.Equal(2, Run("agreement").Code);
     }
 }

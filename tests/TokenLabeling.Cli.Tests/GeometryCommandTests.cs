@@ -2,6 +2,8 @@
 
 using System.Text.Json;
 
+using static TokenLabeling.Cli.Tests.CliRunner;
+
 namespace TokenLabeling.Cli.Tests;
 
 public sealed class GeometryCommandTests : IDisposable
@@ -33,14 +35,6 @@ public sealed class GeometryCommandTests : IDisposable
         var path = Path.Combine(_dir, name);
         System.IO.File.WriteAllText(path, text);
         return path;
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]

@@ -3,6 +3,8 @@
 using TokenLabeling.Economics.Amounts;
 using TokenLabeling.Economics.Settlement;
 
+using static TokenLabeling.Cli.Tests.CliRunner;
+
 namespace TokenLabeling.Cli.Tests;
 
 public sealed class SettleCommandTests : IDisposable
@@ -32,14 +34,6 @@ public sealed class SettleCommandTests : IDisposable
         var path = Path.Combine(_dir, name);
         System.IO.File.WriteAllText(path, text);
         return path;
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     private (int Code, string Out, string Err) Settle(string outcomes, string stakes, string budget = "1000", string policy = "escrow:500:2000", params string[] extra)

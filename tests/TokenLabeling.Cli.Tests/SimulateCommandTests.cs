@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using static TokenLabeling.Cli.Tests.CliRunner;
+
 namespace TokenLabeling.Cli.Tests;
 
 public sealed class SimulateCommandTests : IDisposable
@@ -13,14 +15,6 @@ public sealed class SimulateCommandTests : IDisposable
         var path = Path.Combine(_dir, "scenario.json");
         File.WriteAllText(path, json);
         return path;
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]

@@ -333,22 +333,7 @@ public sealed class Mace : ILabelAggregator
         }
 
         /// <summary>The mean posterior over tasks with labels or gold (uniform when there are none), from the per-range sums.</summary>
-        public double[] PosteriorMean()
-        {
-            var mean = new double[_k];
-            var tasks = 0;
-            for (var c = 0; c < Chunks.Count; c++)
-            {
-                tasks += _taskCounts[c];
-                for (var l = 0; l < _k; l++)
-                {
-                    mean[l] += _posteriorSums[(c * _k) + l];
-                }
-            }
-
-            ModelMath.Normalize(mean, tasks);
-            return mean;
-        }
+        public double[] PosteriorMean() => ModelMath.MeanOfRangeSums(_posteriorSums, _taskCounts, _k);
 
         // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -115,6 +115,27 @@ internal static class ModelMath
         return freq;
     }
 
+    /// <summary>
+    /// The mean posterior from per-range sums: range <c>c</c> holds K posterior sums at <c>c·K</c> and its task count; the sums are
+    /// added in range order (uniform when no range has a task).
+    /// </summary>
+    public static double[] MeanOfRangeSums(ReadOnlySpan<double> posteriorSums, ReadOnlySpan<int> taskCounts, int k)
+    {
+        var mean = new double[k];
+        var tasks = 0;
+        for (var c = 0; c < taskCounts.Length; c++)
+        {
+            tasks += taskCounts[c];
+            for (var l = 0; l < k; l++)
+            {
+                mean[l] += posteriorSums[(c * k) + l];
+            }
+        }
+
+        Normalize(mean, tasks);
+        return mean;
+    }
+
     /// <summary>Divides by the total, or fills uniformly when the total is not positive.</summary>
     public static void Normalize(Span<double> values, double total)
     {

@@ -176,23 +176,8 @@ public sealed class Wawa : ILabelAggregator
             return _skills;
         }
 
-        public (int[] Labels, double[] Posteriors, double[] Priors) ReduceWeighted()
-        {
-            var k = _k;
-            var priors = new double[k];
-            var tasks = 0;
-            for (var c = 0; c < Chunks.Count; c++)
-            {
-                tasks += _taskCounts[c];
-                for (var l = 0; l < k; l++)
-                {
-                    priors[l] += _posteriorSums[(c * k) + l];
-                }
-            }
-
-            ModelMath.Normalize(priors, tasks);
-            return (_result, _posteriors, priors);
-        }
+        public (int[] Labels, double[] Posteriors, double[] Priors) ReduceWeighted() =>
+            (_result, _posteriors, ModelMath.MeanOfRangeSums(_posteriorSums, _taskCounts, _k));
 
         // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
