@@ -1,6 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
 using System.Runtime.CompilerServices;
+using TokenLabeling.Consensus.Models;
 
 namespace TokenLabeling.Consensus.Streaming;
 
@@ -217,25 +218,7 @@ public sealed class DawidSkeneModel
             return value;
         }
 
-        var max = double.NegativeInfinity;
-        foreach (var v in row)
-        {
-            max = Math.Max(max, v);
-        }
-
-        var total = 0.0;
-        for (var c = 0; c < k; c++)
-        {
-            row[c] = Math.Exp(row[c] - max);
-            total += row[c];
-        }
-
-        for (var c = 0; c < k; c++)
-        {
-            row[c] /= total;
-        }
-
-        return max + Math.Log(total);
+        return ModelMath.SoftmaxInPlace(row);
     }
 
     internal static DawidSkeneModel FromCounts(int k, ReadOnlySpan<double> classCounts, ReadOnlySpan<double> confusionCounts, double smoothing)

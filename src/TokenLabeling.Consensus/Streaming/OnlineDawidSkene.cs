@@ -1,6 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
 using System.Runtime.CompilerServices;
+using TokenLabeling.Consensus.Models;
 
 namespace TokenLabeling.Consensus.Streaming;
 
@@ -331,24 +332,9 @@ public sealed class OnlineDawidSkene
             }
         }
 
-        var max = double.NegativeInfinity;
-        foreach (var v in row)
-        {
-            max = Math.Max(max, v);
-        }
-
-        var total = 0.0;
-        for (var c = 0; c < _k; c++)
-        {
-            row[c] = Math.Exp(row[c] - max);
-            total += row[c];
-        }
-
+        ModelMath.SoftmaxInPlace(row);
         Contribute(t, entry.Contributed, -1);
-        for (var c = 0; c < _k; c++)
-        {
-            _posteriors[(t * _k) + c] = row[c] / total;
-        }
+        row.CopyTo(_posteriors.AsSpan(t * _k, _k));
 
         Contribute(t, entry.Count, +1);
     }
