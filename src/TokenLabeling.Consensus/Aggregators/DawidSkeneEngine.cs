@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TokenLabeling.Consensus.Kernels;
+using TokenLabeling.Consensus.Kernels.Common;
 
 namespace TokenLabeling.Consensus.Aggregators;
 
@@ -15,6 +16,7 @@ namespace TokenLabeling.Consensus.Aggregators;
 /// </summary>
 internal static class DawidSkeneEngine
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per aggregation, but its EM loop is the hot path: skip tier 0
     public static AggregationResult Run(
         string method,
         bool oneCoin,
@@ -40,72 +42,139 @@ internal static class DawidSkeneEngine
         var workers = set.WorkerArray;
         var votes = set.LabelArray;
         var codes = GC.AllocateUninitializedArray<int>(votes.Length);
-        for (var i = 0; i < codes.Length; i++)
-        {
-            codes[i] = (workers[i] * k) + votes[i];
-        }
-
         var blocks = TaskBlocks.For(offsets, codes.Length);
-        var blockStats = new double[blocks.Count][];
+        var blockStats = new ArraySegment<double>[blocks.Count];
         var blockPriorStats = new double[blocks.Count][];
         var blockLogLikelihood = new double[blocks.Count];
-        for (var b = 0; b < blocks.Count; b++)
-        {
-            blockStats[b] = new double[tableLength];
-            blockPriorStats[b] = new double[k];
-        }
 
-        // Initial statistics from majority-vote shares (gold tasks one-hot): the first M-step then starts from majority vote. Blocks
-        // accumulate in parallel and are added in block order, like the EM passes.
+        // With one task per register the E-step works on probabilities, so the M-step writes them directly: no log and no exp of the
+        // table per iteration (the other paths keep the log table the scalar reference and the row-wise kernel work with). On that
+        // path the tasks of each block are also grouped by label count (unrolled kernels), and each block interleaves the
+        // probabilities with its own statistics, so that a label's two rows share one cache line.
+        var linearOnly = !oneCoin && path != KernelPath.Scalar && k == ConsensusKernels.LaneCount(path, sizeof(double));
+        var grouped = linearOnly ? new LabelCountGroups[blocks.Count] : null;
+        var blockTables = linearOnly ? new ArraySegment<double>[blocks.Count] : null;
+
+        // Per block, in parallel: the row codes, the initial statistics from majority-vote shares (gold tasks one-hot; the first
+        // M-step then starts from majority vote) and the grouped tasks. Blocks are added in block order, like the EM passes.
         blocks.Run(options.MaxDegreeOfParallelism, b =>
-            AddVoteShareStatistics(offsets, votes, codes, goldLabels, k, blocks.Starts[b], blocks.Starts[b + 1], blockStats[b], blockPriorStats[b]));
-        var stats = blockStats[0];
+        {
+            var first = blocks.Starts[b];
+            var end = blocks.Starts[b + 1];
+            for (var i = offsets[first]; i < offsets[end]; i++)
+            {
+                codes[i] = (workers[i] * k) + votes[i];
+            }
+
+            blockStats[b] = CacheAligned.Doubles(tableLength);
+            blockPriorStats[b] = new double[k];
+            AddVoteShareStatistics(offsets, votes, codes, goldLabels, k, first, end, blockStats[b], blockPriorStats[b]);
+            if (grouped is not null)
+            {
+                grouped[b] = LabelCountGroups.Create(codes, offsets.AsSpan(first, end - first + 1), goldLabels is null ? default : goldLabels.AsSpan(first, end - first), 2 * k);
+                blockTables![b] = CacheAligned.Doubles(2 * tableLength);
+            }
+        });
+        var statistics = blockStats[0];
+        var stats = statistics.AsSpan();
         var priorStats = blockPriorStats[0];
         for (var b = 1; b < blocks.Count; b++)
         {
-            TensorPrimitives.Add(stats, blockStats[b], stats);
+            TensorPrimitives.Add(stats, blockStats[b].AsSpan(), stats);
             TensorPrimitives.Add(priorStats, blockPriorStats[b], priorStats);
         }
 
-        var table = new double[tableLength];
-        var linearTable = new double[tableLength];
+        // The kernels gather and scatter 32-byte rows of these tables: aligned, each row is one cache line or half of one.
+        var table = CacheAligned.Doubles(tableLength);
+        var linearTable = CacheAligned.Doubles(tableLength);
         var logPriors = new double[k];
         var skills = oneCoin ? new double[workerCount] : null;
         var trace = new List<double>();
 
-        // With one task per register the E-step works on probabilities, so the M-step writes them directly: no log and no exp of the
-        // table per iteration (the other paths keep the log table the scalar reference and the row-wise kernel work with).
-        var linearOnly = !oneCoin && path != KernelPath.Scalar && k == ConsensusKernels.LaneCount(path, sizeof(double));
+        // The grouped path's M-step runs on worker ranges in parallel; each entry is still summed over blocks in block order.
+        var workerRanges = TaskBlocks.Even(workerCount, Math.Min(blocks.Count, Math.Max(1, workerCount / 64)));
+        var kk = k * k;
+        var alpha = options.Smoothing;
+        var minProbability = Math.Min(options.MinProbability, 1.0 / k);
+
         var converged = false;
         var previous = double.NaN;
         var iterations = 0;
         for (var iteration = 1; iteration <= options.MaxIterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            UpdateParameters(oneCoin, linearOnly, options, k, stats, priorStats, linearOnly ? linearTable : table, logPriors, skills, path);
-            if (!linearOnly)
+            double logLikelihood;
+            if (grouped is not null)
             {
-                ConsensusKernels.ExpNonPositiveRows(table, linearTable);
+                // M-step: per worker range, the statistics summed over blocks (the first M-step takes the majority-vote ones), the new
+                // probabilities, and their copies next to each block's cleared statistics.
+                var reduce = iteration > 1;
+                if (reduce)
+                {
+                    blockPriorStats[0].CopyTo(priorStats, 0);
+                    for (var b = 1; b < blocks.Count; b++)
+                    {
+                        TensorPrimitives.Add(priorStats, blockPriorStats[b], priorStats);
+                    }
+                }
+
+                UpdateLogPriors(options, k, priorStats, logPriors);
+                workerRanges.Run(options.MaxDegreeOfParallelism, r =>
+                {
+                    var start = workerRanges.Starts[r] * kk;
+                    var length = (workerRanges.Starts[r + 1] * kk) - start;
+                    var rangeStats = statistics.AsSpan(start, length);
+                    if (reduce)
+                    {
+                        for (var b = 0; b < blocks.Count; b++)
+                        {
+                            ConsensusKernels.AddInterleavedStatistics(blockTables![b].AsSpan(2 * start, 2 * length), rangeStats, k, overwrite: b == 0, path);
+                        }
+                    }
+
+                    var rangeLinear = linearTable.AsSpan(start, length);
+                    ConsensusKernels.ConfusionProbabilitiesUnchecked(rangeStats, k, alpha, minProbability, rangeLinear, path);
+                    for (var b = 0; b < blocks.Count; b++)
+                    {
+                        ConsensusKernels.InterleaveRows(rangeLinear, blockTables![b].AsSpan(2 * start, 2 * length), k, path);
+                    }
+                });
+
+                blocks.Run(options.MaxDegreeOfParallelism, b =>
+                {
+                    Array.Clear(blockPriorStats[b]);
+                    blockLogLikelihood[b] = ConsensusKernels.DawidSkeneGroupedStep(grouped[b], blockTables![b], k, logPriors, blockPriorStats[b], path);
+                });
+
+                logLikelihood = blockLogLikelihood[0];
+                for (var b = 1; b < blocks.Count; b++)
+                {
+                    logLikelihood += blockLogLikelihood[b];
+                }
             }
-
-            blocks.Run(options.MaxDegreeOfParallelism, b =>
+            else
             {
-                // Each block clears its own accumulators, on its own core.
-                Array.Clear(blockStats[b]);
-                Array.Clear(blockPriorStats[b]);
-                var first = blocks.Starts[b];
-                var end = blocks.Starts[b + 1];
-                blockLogLikelihood[b] = ConsensusKernels.DawidSkeneStepUnchecked(
-                    codes, offsets.AsSpan(first, end - first + 1), linearOnly ? default : table, linearTable, logPriors, goldLabels is null ? default : goldLabels.AsSpan(first, end - first), k, default, blockStats[b], blockPriorStats[b], path);
-            });
+                UpdateParameters(oneCoin, options, k, stats, priorStats, table, logPriors, skills, path);
+                ConsensusKernels.ExpNonPositiveRows(table, linearTable);
+                blocks.Run(options.MaxDegreeOfParallelism, b =>
+                {
+                    // Each block clears its own accumulators, on its own core.
+                    blockStats[b].AsSpan().Clear();
+                    Array.Clear(blockPriorStats[b]);
+                    var first = blocks.Starts[b];
+                    var end = blocks.Starts[b + 1];
+                    blockLogLikelihood[b] = ConsensusKernels.DawidSkeneStepUnchecked(
+                        codes, offsets.AsSpan(first, end - first + 1), table, linearTable, logPriors, goldLabels is null ? default : goldLabels.AsSpan(first, end - first), k, default, blockStats[b], blockPriorStats[b], path);
+                });
 
-            // Fixed-order reduction into block 0: identical whatever the thread count.
-            var logLikelihood = blockLogLikelihood[0];
-            for (var b = 1; b < blocks.Count; b++)
-            {
-                TensorPrimitives.Add(stats, blockStats[b], stats);
-                TensorPrimitives.Add(priorStats, blockPriorStats[b], priorStats);
-                logLikelihood += blockLogLikelihood[b];
+                // Fixed-order reduction into block 0: identical whatever the thread count.
+                logLikelihood = blockLogLikelihood[0];
+                for (var b = 1; b < blocks.Count; b++)
+                {
+                    TensorPrimitives.Add(stats, blockStats[b].AsSpan(), stats);
+                    TensorPrimitives.Add(priorStats, blockPriorStats[b], priorStats);
+                    logLikelihood += blockLogLikelihood[b];
+                }
             }
 
             iterations = iteration;
@@ -171,7 +240,7 @@ internal static class DawidSkeneEngine
     /// <summary>Adds each task's vote shares (one-hot for gold, uniform without labels) to the rows of its labels and to the prior sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per aggregation over every label
     private static void AddVoteShareStatistics(
-        int[] offsets, int[] votes, int[] codes, int[]? gold, int k, int first, int end, double[] stats, double[] priorStats)
+        int[] offsets, int[] votes, int[] codes, int[]? gold, int k, int first, int end, Span<double> stats, double[] priorStats)
     {
         if (k == Vector256<double>.Count && Vector256.IsHardwareAccelerated)
         {
@@ -221,9 +290,9 @@ internal static class DawidSkeneEngine
     /// <summary><see cref="AddVoteShareStatistics"/> for K = 4: a task's vote counts and shares stay in one 256-bit register.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddVoteShareStatisticsFourClasses(
-        int[] offsets, int[] votes, int[] codes, int[]? gold, int first, int end, double[] stats, double[] priorStats)
+        int[] offsets, int[] votes, int[] codes, int[]? gold, int first, int end, Span<double> stats, double[] priorStats)
     {
-        ref var statRef = ref MemoryMarshal.GetArrayDataReference(stats);
+        ref var statRef = ref MemoryMarshal.GetReference(stats);
         ref var voteRef = ref MemoryMarshal.GetArrayDataReference(votes);
         ref var codeRef = ref MemoryMarshal.GetArrayDataReference(codes);
         var classes = Vector256.Create(0.0, 1.0, 2.0, 3.0);
@@ -290,9 +359,8 @@ internal static class DawidSkeneEngine
         return labels;
     }
 
-    /// <summary>The M-step: log priors and the likelihood table (log, or linear when <paramref name="linear"/>) from the accumulated statistics.</summary>
-    private static void UpdateParameters(
-        bool oneCoin, bool linear, DawidSkeneOptions options, int k, double[] stats, double[] priorStats, double[] table, double[] logPriors, double[]? skills, KernelPath path)
+    /// <summary>The prior half of the M-step: smoothed, floored log class priors.</summary>
+    private static void UpdateLogPriors(DawidSkeneOptions options, int k, double[] priorStats, double[] logPriors)
     {
         var alpha = options.Smoothing;
         var logFloor = Math.Log(options.MinProbability);
@@ -302,13 +370,16 @@ internal static class DawidSkeneEngine
             var p = priorTotal > 0 ? (priorStats[c] + alpha) / priorTotal : 1.0 / k;
             logPriors[c] = Math.Max(Math.Log(p), logFloor);
         }
+    }
 
-        if (!oneCoin && linear)
-        {
-            ConsensusKernels.ConfusionProbabilitiesUnchecked(stats, k, alpha, Math.Min(options.MinProbability, 1.0 / k), table, path);
-            return;
-        }
-
+    /// <summary>The M-step of the log-space paths: log priors and the log-likelihood table from the accumulated statistics.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void UpdateParameters(
+        bool oneCoin, DawidSkeneOptions options, int k, Span<double> stats, double[] priorStats, Span<double> table, double[] logPriors, double[]? skills, KernelPath path)
+    {
+        UpdateLogPriors(options, k, priorStats, logPriors);
+        var alpha = options.Smoothing;
+        var logFloor = Math.Log(options.MinProbability);
         if (!oneCoin)
         {
             ConsensusKernels.ConfusionLogProbabilitiesUnchecked(stats, k, alpha, Math.Min(options.MinProbability, 1.0 / k), table, path);
@@ -318,7 +389,7 @@ internal static class DawidSkeneEngine
         var kk = k * k;
         for (var w = 0; w < skills!.Length; w++)
         {
-            var block = stats.AsSpan(w * kk, kk);
+            var block = stats.Slice(w * kk, kk);
             var correct = 0.0;
             for (var l = 0; l < k; l++)
             {
@@ -330,7 +401,7 @@ internal static class DawidSkeneEngine
             skills[w] = skill;
             var logRight = Math.Max(Math.Log(skill), logFloor);
             var logWrong = k == 1 ? 0 : Math.Max(Math.Log((1 - skill) / (k - 1)), logFloor);
-            var rows = table.AsSpan(w * kk, kk);
+            var rows = table.Slice(w * kk, kk);
             rows.Fill(logWrong);
             for (var l = 0; l < k; l++)
             {
@@ -340,7 +411,7 @@ internal static class DawidSkeneEngine
     }
 
     /// <summary>Turns the table [w, l, c] (log, or linear when <paramref name="linear"/>) into confusion matrices [w, c, l], each row renormalised after the floor.</summary>
-    private static double[] ConfusionFromTable(double[] table, bool linear, int workerCount, int k)
+    private static double[] ConfusionFromTable(ReadOnlySpan<double> table, bool linear, int workerCount, int k)
     {
         var confusion = new double[table.Length];
         for (var w = 0; w < workerCount; w++)

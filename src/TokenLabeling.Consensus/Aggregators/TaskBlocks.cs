@@ -49,6 +49,19 @@ internal sealed class TaskBlocks
         return new TaskBlocks(starts);
     }
 
+    /// <summary>Returns a split of <paramref name="itemCount"/> items (for example workers) into at most <paramref name="parts"/> equal contiguous ranges.</summary>
+    public static TaskBlocks Even(int itemCount, int parts)
+    {
+        parts = Math.Max(1, Math.Min(parts, itemCount));
+        var starts = new int[parts + 1];
+        for (var p = 1; p <= parts; p++)
+        {
+            starts[p] = (int)((long)itemCount * p / parts);
+        }
+
+        return new TaskBlocks(starts);
+    }
+
     /// <summary>Returns one block holding every task.</summary>
     public static TaskBlocks Single(int taskCount) => new([0, taskCount]);
 

@@ -142,6 +142,7 @@ public static partial class ConsensusKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per EM iteration over the whole table: skip the unoptimised tiers
     private static void ConfusionVector<TOp, TVector>(
         ReadOnlySpan<double> statistics, int classCount, double pseudoCount, double minProbability, Span<double> destination, bool logarithm)
         where TOp : struct, IDoubleVectorOperator<TVector>

@@ -90,6 +90,48 @@ public sealed class DawidSkeneTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void OneRegisterPath_MatchesTheScalarPath_AndIsBitIdenticalWhateverTheThreadCount(int k)
+    {
+        // K equal to a lane count takes the grouped, interleaved pass. 150k labels (two task blocks), 0..12 labels per task, gold on
+        // every ninth task, and some workers with confident wrong answers.
+        var rng = new Random(k);
+        var tasks = new List<int>();
+        var workers = new List<int>();
+        var labels = new List<int>();
+        var taskCount = 30_000;
+        var truth = new int[taskCount];
+        for (var t = 0; t < taskCount; t++)
+        {
+            truth[t] = rng.Next(k);
+            var n = t % 101 == 7 ? 0 : 1 + (rng.Next(12) % 9) + (t % 3);
+            for (var i = 0; i < n; i++)
+            {
+                var w = rng.Next(400);
+                tasks.Add(t);
+                workers.Add(w);
+                labels.Add(w < 20 ? (truth[t] + 1) % k : rng.Next(10) < 7 ? truth[t] : rng.Next(k));
+            }
+        }
+
+        var set = AnnotationSet.FromIndices(tasks.ToArray(), workers.ToArray(), labels.ToArray(), new AnnotationSetOptions { ClassCount = k });
+        var gold = new GoldLabels(Enumerable.Range(0, set.TaskCount).Select(t => t % 9 == 4 ? truth[t] : -1).ToArray(), k);
+        var options = new DawidSkeneOptions { MaxIterations = 12, Tolerance = -1 };
+        var scalar = new DawidSkene(options with { KernelPath = KernelPath.Scalar }).Aggregate(set, gold);
+        var one = new DawidSkene(options with { MaxDegreeOfParallelism = 1 }).Aggregate(set, gold);
+        var all = new DawidSkene(options with { MaxDegreeOfParallelism = -1 }).Aggregate(set, gold);
+        Tolerance.Equal(scalar.Posteriors, one.Posteriors, 1e-9, 1e-11);
+        Tolerance.Equal(scalar.LogLikelihoodTrace, one.LogLikelihoodTrace, 1e-12, 1e-9);
+        Tolerance.Equal(scalar.ConfusionMatrices, one.ConfusionMatrices, 1e-9, 1e-12);
+        Tolerance.Equal(scalar.ClassPriors, one.ClassPriors, 1e-12, 1e-12);
+        Assert.Equal(one.Posteriors.ToArray(), all.Posteriors.ToArray());
+        Assert.Equal(one.LogLikelihoodTrace.ToArray(), all.LogLikelihoodTrace.ToArray());
+        Assert.Equal(one.ConfusionMatrices.ToArray(), all.ConfusionMatrices.ToArray());
+    }
+
     [Fact]
     public void GoldTasksAreClamped_AndSteerTheWorkers()
     {
