@@ -6,7 +6,8 @@ usage: python3 benchmarks/compare/compare_crowdkit.py [--crowdkit DIR] [--genera
 Generates the files with ../shared/tools/gen_synthetic.py (K = 4 classes, 5 labels per task, 1000 workers, seed 1) into a
 temporary folder, then for each workload:
   * crowd-kit: pandas.read_csv (not timed), then fit_predict timed once (wall: perf_counter; CPU: process_time);
-  * tokenlabel: `tokenlabel aggregate ... --timing --repeat N` (CSV parsing not timed; fastest of N in-process runs, wall and CPU).
+  * tokenlabel: `tokenlabel aggregate ... --timing --repeat N` (CSV parsing not timed; fastest of N in-process runs, wall and CPU,
+    each after a full garbage collection), started SETTLE_SECONDS after the crowd-kit run.
 CPU time is printed beside wall time because the machine is shared: under load, wall time measures the queue as much as the code.
 Dawid-Skene runs exactly 100 EM iterations in both (crowd-kit: n_iter=100, tol=-1; tokenlabel: --iterations 100 --tolerance -1).
 The crowd-kit checkout is used as is (PYTHONPATH); its optional text-embedding module imports nltk, which the
@@ -20,6 +21,10 @@ import sys
 import tempfile
 import time
 import types
+
+# Before each tokenlabel run: on this VM the kernel's reclaim of the memory crowd-kit (pandas) just freed runs on the same two
+# cores, and the 10M-label majority vote that followed it immediately took about 2x its time in a quiet moment.
+SETTLE_SECONDS = 3
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CLI_DLL = os.path.join(ROOT, "artifacts", "bin", "TokenLabeling.Cli", "release", "tokenlabel.dll")
@@ -46,6 +51,7 @@ def generate(gen, out, tasks, seed=1):
 
 
 def ours(method, labels, gold, out, repeat, extra=()):
+    time.sleep(SETTLE_SECONDS)
     cmd = ["dotnet", CLI_DLL, "aggregate", "--method", method, "--input", labels, "--gold", gold, "--output", out,
            "--timing", "--repeat", str(repeat), *extra]
     text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -92,8 +98,9 @@ def main():
         ck_acc = accuracy(ck, gold)
         our_s, our_cpu, our_acc = ours("ds", labels, gold, os.path.join(tmp, "ds.csv"), a.repeat, ["--iterations", "100", "--tolerance", "-1"])
         per_iter = our_s / 101  # 100 fused E/M passes + the final E pass
-        # Bytes each fused pass reads from memory: label codes (4 B/label) and task offsets (4 B/task); the K x K tables
-        # (1000 workers x 16 doubles) and the accumulators stay in cache, and posteriors are only written by the final pass.
+        # Bytes each fused pass streams from memory: one row offset per label (4 B) and, counted although grouped tasks need
+        # none, task offsets (4 B/task). The K x K tables (1000 workers x 16 doubles, with each block's statistics interleaved)
+        # stay in L2, and posteriors are only written by the final pass.
         bound = (4 * n + 4 * (a.ds_tasks + 1)) / READ_BANDWIDTH
         rows.append((f"Dawid-Skene, 100 iterations, {a.ds_tasks:,} tasks x 5 labels x 4 classes ({n:,} labels)",
                      ck_s, our_s, ck_cpu, our_cpu, ck_acc, our_acc,

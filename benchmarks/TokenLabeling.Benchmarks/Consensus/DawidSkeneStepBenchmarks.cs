@@ -3,10 +3,15 @@
 using BenchmarkDotNet.Attributes;
 using TokenLabeling.Consensus;
 using TokenLabeling.Consensus.Kernels;
+using TokenLabeling.Consensus.Kernels.Common;
 
 namespace TokenLabeling.Benchmarks.Consensus;
 
-/// <summary>One fused E/M pass of the Dawid-Skene kernel over 500,000 labels (K = 4), per hardware path; the scalar reference is the baseline.</summary>
+/// <summary>
+/// One fused E/M pass of the Dawid-Skene kernel over 500,000 labels (K = 4), per hardware path; the scalar reference is the baseline.
+/// The last rows are the form the aggregator runs: tasks grouped by label count, probabilities and statistics interleaved in one
+/// cache-aligned table (the copy of the probabilities into it is included), and the same table unaligned.
+/// </summary>
 [MemoryDiagnoser]
 public class DawidSkeneStepBenchmarks
 {
@@ -17,6 +22,9 @@ public class DawidSkeneStepBenchmarks
     private double[] _logPriors = null!;
     private double[] _stats = null!;
     private double[] _priorStats = null!;
+    private LabelCountGroups _groups = null!;
+    private ArraySegment<double> _alignedTable;
+    private ArraySegment<double> _misalignedTable;
 
     [GlobalSetup]
     public void Setup()
@@ -30,6 +38,10 @@ public class DawidSkeneStepBenchmarks
         _logPriors = [Math.Log(0.1), Math.Log(0.2), Math.Log(0.3), Math.Log(0.4)];
         _stats = new double[_rows.Length];
         _priorStats = new double[4];
+        _groups = LabelCountGroups.Create(_codes, _offsets, default, 8);
+        _alignedTable = CacheAligned.Doubles(2 * _rows.Length);
+        var misaligned = CacheAligned.Doubles((2 * _rows.Length) + 2);
+        _misalignedTable = new ArraySegment<double>(misaligned.Array!, misaligned.Offset + 2, 2 * _rows.Length); // 16 bytes into a line
     }
 
     [Benchmark(Baseline = true, Description = "scalar")]
@@ -43,6 +55,24 @@ public class DawidSkeneStepBenchmarks
 
     [Benchmark(Description = "Vector512 (K = 4 < 8 lanes: scalar tail)")]
     public double Vector512() => Step(KernelPath.Vector512);
+
+    [Benchmark(Description = "Vector256, grouped, interleaved, aligned")]
+    public double GroupedAligned() => Grouped(_alignedTable);
+
+    [Benchmark(Description = "Vector256, grouped, interleaved, 16 bytes off a line")]
+    public double GroupedMisaligned() => Grouped(_misalignedTable);
+
+    private double Grouped(ArraySegment<double> table)
+    {
+        if (!KernelPaths.IsSupported(KernelPath.Vector256))
+        {
+            return double.NaN;
+        }
+
+        ConsensusKernels.InterleaveRows(_linear, table, 4, KernelPath.Vector256);
+        Array.Clear(_priorStats);
+        return ConsensusKernels.DawidSkeneGroupedStep(_groups, table, 4, _logPriors, _priorStats, KernelPath.Vector256);
+    }
 
     private double Step(KernelPath path) => KernelPaths.IsSupported(path)
         ? ConsensusKernels.DawidSkeneStepUnchecked(_codes, _offsets, _rows, _linear, _logPriors, default, 4, default, _stats, _priorStats, path)
