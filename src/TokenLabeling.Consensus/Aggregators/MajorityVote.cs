@@ -72,7 +72,11 @@ public sealed class MajorityVote : ILabelAggregator
         var taskCount = annotations.TaskCount;
         var workerCount = annotations.WorkerCount;
         var path = ConsensusKernels.ResolveRowPath(Options.KernelPath, k, sizeof(int));
-        if (goldLabels is null && path != KernelPath.Scalar && k <= Vector128<int>.Count && Avx.IsSupported)
+
+        // K ≤ 4 keeps a task's counts in one 128-bit register with the unused lanes masked, so it takes any vector path, also when
+        // K is below the lane count (binary labels).
+        var smallClassCount = k <= Vector128<int>.Count && Avx.IsSupported && KernelPaths.Resolve(Options.KernelPath) != KernelPath.Scalar;
+        if (goldLabels is null && smallClassCount)
         {
             return LabelsFirst(annotations, k, path);
         }
@@ -95,7 +99,7 @@ public sealed class MajorityVote : ILabelAggregator
             var counts = new int[ChunkTasks * k];
             var prior = blockPrior[b] = new double[k];
             var tally = fusedSkills ? blockTally[b] = new long[workerCount] : null;
-            if (path != KernelPath.Scalar && k <= Vector128<int>.Count && Avx.IsSupported)
+            if (smallClassCount)
             {
                 blockLabelled[b] = DecideSmallClassCount(annotations, blocks.Starts[b], blocks.Starts[b + 1], k, labels, posteriors, prior, tally);
                 return;
@@ -278,12 +282,17 @@ public sealed class MajorityVote : ILabelAggregator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one long loop per block: the tier-0 and on-stack-replacement versions ran it 3x slower
     private int DecideSmallClassCount(AnnotationSet set, int first, int end, int k, int[] labels, double[]? posteriors, double[] priorSums, long[]? tally)
     {
+        var seeded = Options.TieBreaking != MajorityVoteTieBreaking.LowestClassId;
+        if (posteriors is null && tally is null && !seeded)
+        {
+            return DecideLabelsOnly(set.LabelArray, set.TaskOffsetArray, first, end, k, labels, priorSums);
+        }
+
         ref var vote = ref MemoryMarshal.GetArrayDataReference(set.LabelArray);
         ref var worker = ref MemoryMarshal.GetArrayDataReference(set.WorkerArray);
         ref var offset = ref MemoryMarshal.GetArrayDataReference(set.TaskOffsetArray);
         ref var label = ref MemoryMarshal.GetArrayDataReference(labels);
         var classMask = (1u << k) - 1;
-        var seeded = Options.TieBreaking != MajorityVoteTieBreaking.LowestClassId;
         Span<double> reciprocal = stackalloc double[64];
         for (var n = 1; n < reciprocal.Length; n++)
         {
@@ -347,6 +356,69 @@ public sealed class MajorityVote : ILabelAggregator
                     tally[Unsafe.Add(ref worker, i)] += Unsafe.Add(ref vote, i) == best ? Agreeing : 1;
                 }
             }
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            priorSums[c] += priorAcc.GetElement(c);
+        }
+
+        return labelled;
+    }
+
+    /// <summary>
+    /// <see cref="DecideSmallClassCount"/> when only the labels and prior sums are wanted and ties go to the lowest class (the
+    /// labels-first path's default): no per-task checks for posteriors, tallies or seeded ties, and two votes counted per step.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int DecideLabelsOnly(int[] votes, int[] offsets, int first, int end, int k, int[] labels, double[] priorSums)
+    {
+        ref var vote = ref MemoryMarshal.GetArrayDataReference(votes);
+        ref var offset = ref MemoryMarshal.GetArrayDataReference(offsets);
+        ref var label = ref MemoryMarshal.GetArrayDataReference(labels);
+        var classMask = (1u << k) - 1;
+        Span<double> reciprocal = stackalloc double[64];
+        for (var n = 1; n < reciprocal.Length; n++)
+        {
+            reciprocal[n] = 1.0 / n;
+        }
+
+        ref var reciprocalRef = ref MemoryMarshal.GetReference(reciprocal);
+        var classes = Vector128<int>.Indices;
+        var priorAcc = Vector256<double>.Zero;
+        var labelled = 0;
+        var next = Unsafe.Add(ref offset, first);
+        for (var t = first; t < end; t++)
+        {
+            var start = next;
+            next = Unsafe.Add(ref offset, t + 1);
+            var n = next - start;
+            if (n == 0)
+            {
+                Unsafe.Add(ref label, t) = -1;
+                continue;
+            }
+
+            // Each equality is -1 in the matching lane: two labels' masks are added before one subtraction.
+            var counts = Vector128<int>.Zero;
+            var i = start;
+            for (; i + 1 < next; i += 2)
+            {
+                counts -= Vector128.Equals(classes, Vector128.Create(Unsafe.Add(ref vote, i))) + Vector128.Equals(classes, Vector128.Create(Unsafe.Add(ref vote, i + 1)));
+            }
+
+            if (i < next)
+            {
+                counts -= Vector128.Equals(classes, Vector128.Create(Unsafe.Add(ref vote, i)));
+            }
+
+            var max = Vector128.Max(counts, Vector128.Shuffle(counts, Vector128.Create(2, 3, 0, 1)));
+            max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(1, 0, 3, 2)));
+            var winners = Vector128.Equals(counts, max).ExtractMostSignificantBits() & classMask;
+            Unsafe.Add(ref label, t) = BitOperations.TrailingZeroCount(winners);
+            labelled++;
+            priorAcc += Avx.ConvertToVector256Double(counts) * Vector256.Create(n < 64 ? Unsafe.Add(ref reciprocalRef, n) : 1.0 / n);
         }
 
         for (var c = 0; c < k; c++)

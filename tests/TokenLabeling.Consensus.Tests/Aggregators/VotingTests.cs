@@ -196,6 +196,40 @@ public sealed class VotingTests
         }
     }
 
+    [Fact]
+    public void MajorityVote_TasksWithManyLabels_LabelsAndPriorsEqualANaiveCount()
+    {
+        // K = 4 (the labels-first pass), 60..75 labels per task: across the end of the labels-first pass's table of reciprocals (n < 64), odd and even counts.
+        var rng = new Random(17);
+        var tasks = new List<int>();
+        var labels = new List<int>();
+        var priorSums = new double[4];
+        var chosen = new int[300];
+        for (var t = 0; t < 300; t++)
+        {
+            var n = 60 + (t % 16);
+            var counts = new int[4];
+            for (var j = 0; j < n; j++)
+            {
+                var l = rng.Next(10) < 5 ? t % 4 : rng.Next(4);
+                counts[l]++;
+                tasks.Add(t);
+                labels.Add(l);
+            }
+
+            chosen[t] = Array.IndexOf(counts, counts.Max());
+            for (var c = 0; c < 4; c++)
+            {
+                priorSums[c] += (double)counts[c] / n;
+            }
+        }
+
+        var set = AnnotationSet.FromIndices([.. tasks], [.. Enumerable.Range(0, tasks.Count).Select(i => i % 97)], [.. labels], new AnnotationSetOptions { ClassCount = 4 });
+        var r = new MajorityVote().Aggregate(set);
+        Assert.Equal(chosen, r.Labels.ToArray());
+        Tolerance.Equal(priorSums.Select(p => p / 300).ToArray(), r.ClassPriors, 1e-12, 1e-12);
+    }
+
     [Property(MaxTest = 100)]
     public Property Posteriors_SumToOne(PositiveInt seed)
     {
