@@ -322,9 +322,7 @@ public sealed class MajorityVote : ILabelAggregator
                 continue;
             }
 
-            var max = Vector128.Max(counts, Vector128.Shuffle(counts, Vector128.Create(2, 3, 0, 1)));
-            max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(1, 0, 3, 2)));
-            var winners = Vector128.Equals(counts, max).ExtractMostSignificantBits() & classMask;
+            var winners = Winners(counts, classMask);
             var best = BitOperations.TrailingZeroCount(winners);
             if (seeded && (winners & (winners - 1)) != 0)
             {
@@ -413,10 +411,7 @@ public sealed class MajorityVote : ILabelAggregator
                 counts -= Vector128.Equals(classes, Vector128.Create(Unsafe.Add(ref vote, i)));
             }
 
-            var max = Vector128.Max(counts, Vector128.Shuffle(counts, Vector128.Create(2, 3, 0, 1)));
-            max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(1, 0, 3, 2)));
-            var winners = Vector128.Equals(counts, max).ExtractMostSignificantBits() & classMask;
-            Unsafe.Add(ref label, t) = BitOperations.TrailingZeroCount(winners);
+            Unsafe.Add(ref label, t) = BitOperations.TrailingZeroCount(Winners(counts, classMask));
             labelled++;
             priorAcc += Avx.ConvertToVector256Double(counts) * Vector256.Create(n < 64 ? Unsafe.Add(ref reciprocalRef, n) : 1.0 / n);
         }
@@ -427,6 +422,15 @@ public sealed class MajorityVote : ILabelAggregator
         }
 
         return labelled;
+    }
+
+    /// <summary>The classes whose count is the largest, as a bit mask (bit c for class c; lanes at or above K are masked off).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Winners(Vector128<int> counts, uint classMask)
+    {
+        var max = Vector128.Max(counts, Vector128.Shuffle(counts, Vector128.Create(2, 3, 0, 1)));
+        max = Vector128.Max(max, Vector128.Shuffle(max, Vector128.Create(1, 0, 3, 2)));
+        return Vector128.Equals(counts, max).ExtractMostSignificantBits() & classMask;
     }
 
     /// <summary>Labels and posteriors of one chunk of tasks from their counts; adds the posteriors to the prior sums and returns how many tasks had labels.</summary>

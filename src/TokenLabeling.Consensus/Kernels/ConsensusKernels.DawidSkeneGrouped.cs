@@ -128,8 +128,6 @@ public static partial class ConsensusKernels
         where TVector : struct
         where TCount : struct, ILabelCount
     {
-        const double Low = 3.0549363634996047e-151; // 2^-500
-        const double High = 3.273390607896142e150; // 2^500
         var n = TCount.Value;
         var prior = run.Prior;
         var priorSum = run.PriorSum;
@@ -187,23 +185,9 @@ public static partial class ConsensusKernels
                 acc = TOp.Multiply(acc, b);
             }
 
-            var s = TOp.Sum(acc);
-            if (!(s >= Low && s <= High))
+            if (!TryNormalizeLinear<TOp, TVector>(acc, ref product, ref scale, out var posterior))
             {
                 break;
-            }
-
-            var posterior = TOp.Multiply(acc, TOp.Create(1.0 / s));
-            product *= s;
-            if (product < Low)
-            {
-                product *= High;
-                scale--;
-            }
-            else if (product > High)
-            {
-                product *= Low;
-                scale++;
             }
 
             AddTo<TOp, TVector>(ref Unsafe.Add(ref stats, o0), posterior);
@@ -263,8 +247,6 @@ public static partial class ConsensusKernels
         where TOp : struct, IDoubleVectorOperator<TVector>
         where TVector : struct
     {
-        const double Low = 3.0549363634996047e-151; // 2^-500
-        const double High = 3.273390607896142e150; // 2^500
         var prior = run.Prior;
         var priorSum = run.PriorSum;
         var product = run.Product;
@@ -295,23 +277,9 @@ public static partial class ConsensusKernels
             }
 
             var acc = TOp.Multiply(even, odd);
-            var s = TOp.Sum(acc);
-            if (!(s >= Low && s <= High))
+            if (!TryNormalizeLinear<TOp, TVector>(acc, ref product, ref scale, out var posterior))
             {
                 break;
-            }
-
-            var posterior = TOp.Multiply(acc, TOp.Create(1.0 / s));
-            product *= s;
-            if (product < Low)
-            {
-                product *= High;
-                scale--;
-            }
-            else if (product > High)
-            {
-                product *= Low;
-                scale++;
             }
 
             for (i = start; i < next; i++)

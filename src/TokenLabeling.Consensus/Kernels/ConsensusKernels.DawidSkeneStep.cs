@@ -402,8 +402,6 @@ public static partial class ConsensusKernels
         where TOp : struct, IDoubleVectorOperator<TVector>
         where TVector : struct
     {
-        const double Low = 3.0549363634996047e-151; // 2^-500
-        const double High = 3.273390607896142e150; // 2^500
         var prior = run.Prior;
         var priorSum = run.PriorSum;
         var product = run.Product;
@@ -424,23 +422,9 @@ public static partial class ConsensusKernels
                 acc = TOp.Multiply(acc, TOp.Load(ref Unsafe.Add(ref linRef, Unsafe.Add(ref codeRef, i) * TOp.Count)));
             }
 
-            var s = TOp.Sum(acc);
-            if (!(s >= Low && s <= High))
+            if (!TryNormalizeLinear<TOp, TVector>(acc, ref product, ref scale, out var posterior))
             {
                 break;
-            }
-
-            var posterior = TOp.Multiply(acc, TOp.Create(1.0 / s));
-            product *= s;
-            if (product < Low)
-            {
-                product *= High;
-                scale--;
-            }
-            else if (product > High)
-            {
-                product *= Low;
-                scale++;
             }
 
             if (writePosteriors)
@@ -464,6 +448,45 @@ public static partial class ConsensusKernels
         run.Product = product;
         run.Scale = scale;
         return t;
+    }
+
+    /// <summary>2^-500: the lower end of the range linear-domain task sums and their running product are kept in.</summary>
+    private const double LinearLow = 3.0549363634996047e-151;
+
+    /// <summary>2^500: the upper end of that range.</summary>
+    private const double LinearHigh = 3.273390607896142e150;
+
+    /// <summary>
+    /// Normalises a task's linear-domain product into its posterior and multiplies its sum into the running product, which is
+    /// multiplied by 2^∓500 (exact) and counted in <paramref name="scale"/> when it leaves [2^-500, 2^500]. Returns false, changing
+    /// nothing, when the sum itself is outside that range (the task then goes to log space).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryNormalizeLinear<TOp, TVector>(TVector product, ref double runningProduct, ref int scale, out TVector posterior)
+        where TOp : struct, IDoubleVectorOperator<TVector>
+        where TVector : struct
+    {
+        var s = TOp.Sum(product);
+        if (!(s >= LinearLow && s <= LinearHigh))
+        {
+            posterior = default;
+            return false;
+        }
+
+        posterior = TOp.Multiply(product, TOp.Create(1.0 / s));
+        runningProduct *= s;
+        if (runningProduct < LinearLow)
+        {
+            runningProduct *= LinearHigh;
+            scale--;
+        }
+        else if (runningProduct > LinearHigh)
+        {
+            runningProduct *= LinearLow;
+            scale++;
+        }
+
+        return true;
     }
 
     /// <summary>The running state of <see cref="StepLinearRun{TOp, TVector}"/> between log-space tasks.</summary>
