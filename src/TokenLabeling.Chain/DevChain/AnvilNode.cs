@@ -13,6 +13,12 @@ namespace TokenLabeling.Chain.DevChain;
 /// A local anvil node started from the pinned npm package, bound to 127.0.0.1 on a free port and stopped by its
 /// process id on dispose. For tests and demos only.
 /// </summary>
+/// <remarks>
+/// After some hundreds of blocks anvil writes older states to disk. Stopped by its process id it cannot remove them, so they
+/// piled up under <c>~/.foundry/anvil/tmp</c> (1.7 GB per run of this repository's test suite). The node therefore keeps them in
+/// a temporary folder of its own (<c>--cache-path</c>) and deletes it on dispose, unless the caller passes
+/// <c>--cache-path</c> or <c>--prune-history</c> itself.
+/// </remarks>
 public sealed class AnvilNode : IDisposable
 {
     /// <summary>Path of the anvil binary inside the contracts folder's <c>node_modules</c>.</summary>
@@ -40,11 +46,13 @@ public sealed class AnvilNode : IDisposable
 
     private readonly Process _process;
     private readonly HttpClient _http = new();
+    private readonly string? _statePath;
     private int _disposed;
 
-    private AnvilNode(Process process, int port, string binaryPath)
+    private AnvilNode(Process process, int port, string binaryPath, string? statePath)
     {
         _process = process;
+        _statePath = statePath;
         Port = port;
         BinaryPath = binaryPath;
         RpcUrl = $"http://127.0.0.1:{port}";
@@ -58,6 +66,10 @@ public sealed class AnvilNode : IDisposable
 
     /// <summary>Gets the anvil binary that runs.</summary>
     public string BinaryPath { get; }
+
+    /// <summary>Gets the temporary folder anvil writes older states to, deleted on dispose; <see langword="null"/> when the caller
+    /// passed <c>--cache-path</c> or <c>--prune-history</c>.</summary>
+    public string? StateDirectory => _statePath;
 
     /// <summary>Gets the process id of the node.</summary>
     public int ProcessId => _process.Id;
@@ -113,6 +125,8 @@ public sealed class AnvilNode : IDisposable
         }
 
         var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var extra = extraArguments?.ToArray() ?? [];
+        var ownStatePath = !extra.Any(a => a is "--cache-path" or "--prune-history" || a.StartsWith("--cache-path=", StringComparison.Ordinal) || a.StartsWith("--prune-history=", StringComparison.Ordinal));
         for (var attempt = 0; ; attempt++)
         {
             var port = FreePort();
@@ -128,17 +142,31 @@ public sealed class AnvilNode : IDisposable
                 info.ArgumentList.Add(a);
             }
 
-            foreach (var a in extraArguments ?? [])
+            string? statePath = null;
+            if (ownStatePath)
+            {
+                statePath = Directory.CreateTempSubdirectory("tokenlabeling-anvil-").FullName;
+                info.ArgumentList.Add("--cache-path");
+                info.ArgumentList.Add(statePath);
+            }
+
+            foreach (var a in extra)
             {
                 info.ArgumentList.Add(a);
             }
 
-            var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {binaryPath}.");
+            var process = Process.Start(info);
+            if (process is null)
+            {
+                DeleteStatePath(statePath);
+                throw new InvalidOperationException($"Could not start {binaryPath}.");
+            }
+
             process.OutputDataReceived += static (_, _) => { };
             process.ErrorDataReceived += static (_, _) => { };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            var node = new AnvilNode(process, port, binaryPath);
+            var node = new AnvilNode(process, port, binaryPath, statePath);
             if (await node.WaitUntilReadyAsync(limit).ConfigureAwait(false))
             {
                 return node;
@@ -165,7 +193,7 @@ public sealed class AnvilNode : IDisposable
         return await response.Content.ReadAsStringAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Stops the node by its process id.</summary>
+    /// <summary>Stops the node by its process id and deletes the states it wrote to disk.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -189,6 +217,24 @@ public sealed class AnvilNode : IDisposable
         {
             _process.Dispose();
             _http.Dispose();
+            DeleteStatePath(_statePath);
+        }
+    }
+
+    private static void DeleteStatePath(string? path)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a folder in the temporary directory that could not be removed now is left to the system.
         }
     }
 
