@@ -51,7 +51,7 @@ internal static class DawidSkeneEngine
         // table per iteration (the other paths keep the log table the scalar reference and the row-wise kernel work with). On that
         // path the tasks of each block are also grouped by label count (unrolled kernels), and each block interleaves the
         // probabilities with its own statistics, so that a label's two rows share one cache line.
-        var linearOnly = !oneCoin && path != KernelPath.Scalar && k == ConsensusKernels.LaneCount(path, sizeof(double));
+        var linearOnly = path != KernelPath.Scalar && k == ConsensusKernels.LaneCount(path, sizeof(double));
         var grouped = linearOnly ? new LabelCountGroups[blocks.Count] : null;
         var blockTables = linearOnly ? new ArraySegment<double>[blocks.Count] : null;
 
@@ -133,7 +133,16 @@ internal static class DawidSkeneEngine
                     }
 
                     var rangeLinear = linearTable.AsSpan(start, length);
-                    ConsensusKernels.ConfusionProbabilitiesUnchecked(rangeStats, k, alpha, minProbability, rangeLinear, path);
+                    if (oneCoin)
+                    {
+                        var firstWorker = workerRanges.Starts[r];
+                        OneCoinRows(rangeStats, rangeLinear, skills.AsSpan(firstWorker, workerRanges.Starts[r + 1] - firstWorker), k, alpha, options.MinProbability, linear: true);
+                    }
+                    else
+                    {
+                        ConsensusKernels.ConfusionProbabilitiesUnchecked(rangeStats, k, alpha, minProbability, rangeLinear, path);
+                    }
+
                     for (var b = 0; b < blocks.Count; b++)
                     {
                         ConsensusKernels.InterleaveRows(rangeLinear, blockTables![b].AsSpan(2 * start, 2 * length), k, path);
@@ -379,15 +388,26 @@ internal static class DawidSkeneEngine
     {
         UpdateLogPriors(options, k, priorStats, logPriors);
         var alpha = options.Smoothing;
-        var logFloor = Math.Log(options.MinProbability);
         if (!oneCoin)
         {
             ConsensusKernels.ConfusionLogProbabilitiesUnchecked(stats, k, alpha, Math.Min(options.MinProbability, 1.0 / k), table, path);
             return;
         }
 
+        OneCoinRows(stats, table, skills, k, alpha, options.MinProbability, linear: false);
+    }
+
+    /// <summary>
+    /// The one-coin M-step for a range of workers: each worker's skill (its smoothed share of statistics on the diagonal) and its K
+    /// rows, <c>skill</c> on the diagonal and <c>(1 - skill) / (K - 1)</c> elsewhere, floored at <paramref name="minProbability"/>, as
+    /// probabilities or as their logs.
+    /// </summary>
+    private static void OneCoinRows(ReadOnlySpan<double> stats, Span<double> table, Span<double> skills, int k, double alpha, double minProbability, bool linear)
+    {
         var kk = k * k;
-        for (var w = 0; w < skills!.Length; w++)
+        var floor = linear ? minProbability : Math.Log(minProbability);
+        var certain = linear ? 1.0 : 0.0;
+        for (var w = 0; w < skills.Length; w++)
         {
             var block = stats.Slice(w * kk, kk);
             var correct = 0.0;
@@ -399,13 +419,14 @@ internal static class DawidSkeneEngine
             var total = TensorPrimitives.Sum(block) + (2 * alpha);
             var skill = total > 0 ? (correct + alpha) / total : 1.0 / k;
             skills[w] = skill;
-            var logRight = Math.Max(Math.Log(skill), logFloor);
-            var logWrong = k == 1 ? 0 : Math.Max(Math.Log((1 - skill) / (k - 1)), logFloor);
+            var wrongShare = (1 - skill) / (k - 1);
+            var right = k == 1 ? certain : Math.Max(linear ? skill : Math.Log(skill), floor);
+            var wrong = k == 1 ? certain : Math.Max(linear ? wrongShare : Math.Log(wrongShare), floor);
             var rows = table.Slice(w * kk, kk);
-            rows.Fill(logWrong);
+            rows.Fill(wrong);
             for (var l = 0; l < k; l++)
             {
-                rows[(l * k) + l] = k == 1 ? 0 : logRight;
+                rows[(l * k) + l] = right;
             }
         }
     }

@@ -96,7 +96,7 @@ public sealed class DawidSkeneTests
     [InlineData(8)]
     public void OneRegisterPath_MatchesTheScalarPath_AndIsBitIdenticalWhateverTheThreadCount(int k)
     {
-        // K equal to a lane count takes the grouped, interleaved pass. 150k labels (two task blocks), 0..12 labels per task, gold on
+        // K equal to a lane count takes the grouped, interleaved pass (both models). 150k labels (two task blocks), 0..12 labels per task, gold on
         // every ninth task, and some workers with confident wrong answers.
         var rng = new Random(k);
         var tasks = new List<int>();
@@ -120,16 +120,22 @@ public sealed class DawidSkeneTests
         var set = AnnotationSet.FromIndices(tasks.ToArray(), workers.ToArray(), labels.ToArray(), new AnnotationSetOptions { ClassCount = k });
         var gold = new GoldLabels(Enumerable.Range(0, set.TaskCount).Select(t => t % 9 == 4 ? truth[t] : -1).ToArray(), k);
         var options = new DawidSkeneOptions { MaxIterations = 12, Tolerance = -1 };
-        var scalar = new DawidSkene(options with { KernelPath = KernelPath.Scalar }).Aggregate(set, gold);
-        var one = new DawidSkene(options with { MaxDegreeOfParallelism = 1 }).Aggregate(set, gold);
-        var all = new DawidSkene(options with { MaxDegreeOfParallelism = -1 }).Aggregate(set, gold);
-        Tolerance.Equal(scalar.Posteriors, one.Posteriors, 1e-9, 1e-11);
-        Tolerance.Equal(scalar.LogLikelihoodTrace, one.LogLikelihoodTrace, 1e-12, 1e-9);
-        Tolerance.Equal(scalar.ConfusionMatrices, one.ConfusionMatrices, 1e-9, 1e-12);
-        Tolerance.Equal(scalar.ClassPriors, one.ClassPriors, 1e-12, 1e-12);
-        Assert.Equal(one.Posteriors.ToArray(), all.Posteriors.ToArray());
-        Assert.Equal(one.LogLikelihoodTrace.ToArray(), all.LogLikelihoodTrace.ToArray());
-        Assert.Equal(one.ConfusionMatrices.ToArray(), all.ConfusionMatrices.ToArray());
+        foreach (var oneCoin in new[] { false, true })
+        {
+            ILabelAggregator Make(DawidSkeneOptions o) => oneCoin ? new OneCoinDawidSkene(o) : new DawidSkene(o);
+            var scalar = Make(options with { KernelPath = KernelPath.Scalar }).Aggregate(set, gold);
+            var one = Make(options with { MaxDegreeOfParallelism = 1 }).Aggregate(set, gold);
+            var all = Make(options with { MaxDegreeOfParallelism = -1 }).Aggregate(set, gold);
+            Tolerance.Equal(scalar.Posteriors, one.Posteriors, 1e-9, 1e-11);
+            Tolerance.Equal(scalar.LogLikelihoodTrace, one.LogLikelihoodTrace, 1e-12, 1e-9);
+            Tolerance.Equal(scalar.ConfusionMatrices, one.ConfusionMatrices, 1e-9, 1e-12);
+            Tolerance.Equal(scalar.WorkerSkills, one.WorkerSkills, 1e-9, 1e-12);
+            Tolerance.Equal(scalar.ClassPriors, one.ClassPriors, 1e-12, 1e-12);
+            Assert.Equal(one.Posteriors.ToArray(), all.Posteriors.ToArray());
+            Assert.Equal(one.LogLikelihoodTrace.ToArray(), all.LogLikelihoodTrace.ToArray());
+            Assert.Equal(one.ConfusionMatrices.ToArray(), all.ConfusionMatrices.ToArray());
+            Assert.Equal(one.WorkerSkills.ToArray(), all.WorkerSkills.ToArray());
+        }
     }
 
     [Fact]
