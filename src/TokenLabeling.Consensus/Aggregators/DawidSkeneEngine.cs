@@ -11,9 +11,14 @@ namespace TokenLabeling.Consensus.Aggregators;
 
 /// <summary>
 /// The EM loop shared by <see cref="DawidSkene"/> and <see cref="OneCoinDawidSkene"/>. Both keep their parameters as one table of
-/// log-likelihood rows indexed by <c>worker * K + label</c> (row entry c = log P(label | true class c)), so both run the same fused
-/// E/M kernel; they differ only in how the table is rebuilt from the accumulated statistics.
+/// rows indexed by <c>worker * K + label</c> (row entry c = P(label | true class c), or its log), so both run the same fused E/M
+/// kernel; they differ only in how the table is rebuilt from the accumulated statistics.
 /// </summary>
+/// <remarks>
+/// When K equals the lane count of a vector path (2, 4 or 8 doubles) the table is linear, the tasks of each block are grouped by
+/// label count and each block keeps the probabilities interleaved with its own statistics in a cache-aligned table; otherwise the
+/// log table runs through the CSR kernel. Both give the scalar reference's results up to rounding, whatever the thread count.
+/// </remarks>
 internal static class DawidSkeneEngine
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per aggregation, but its EM loop is the hot path: skip tier 0
