@@ -47,7 +47,11 @@ internal static class DawidSkeneEngine
         var workers = set.WorkerArray;
         var votes = set.LabelArray;
         var codes = GC.AllocateUninitializedArray<int>(votes.Length);
-        var blocks = TaskBlocks.For(offsets, codes.Length);
+
+        // Each block keeps its own statistics (and, on the grouped path, a copy of the probabilities): with many workers those
+        // tables, not the labels, set the memory, so blocks are capped at about one table's worth of labels each (at least two,
+        // for two cores). The cap depends on the data only, so results still do not depend on the thread count.
+        var blocks = TaskBlocks.For(offsets, codes.Length, (int)Math.Clamp(codes.Length / Math.Max(1L, tableLength), 2, TaskBlocks.MaxBlocks));
         var blockStats = new ArraySegment<double>[blocks.Count];
         var blockPriorStats = new double[blocks.Count][];
         var blockLogLikelihood = new double[blocks.Count];
@@ -71,21 +75,30 @@ internal static class DawidSkeneEngine
                 codes[i] = (workers[i] * k) + votes[i];
             }
 
-            blockStats[b] = CacheAligned.Doubles(tableLength);
             blockPriorStats[b] = new double[k];
-            AddVoteShareStatistics(offsets, votes, codes, goldLabels, k, first, end, blockStats[b], blockPriorStats[b]);
             if (grouped is not null)
             {
+                // Straight into the statistics halves of the block's interleaved table; the first M-step reduces them like any other.
                 grouped[b] = LabelCountGroups.Create(codes, offsets.AsSpan(first, end - first + 1), goldLabels is null ? default : goldLabels.AsSpan(first, end - first), 2 * k);
                 blockTables![b] = CacheAligned.Doubles(2 * tableLength);
+                AddVoteShareStatistics(offsets, votes, codes, goldLabels, k, first, end, blockTables[b].AsSpan(k), 2 * k, blockPriorStats[b]);
+            }
+            else
+            {
+                blockStats[b] = CacheAligned.Doubles(tableLength);
+                AddVoteShareStatistics(offsets, votes, codes, goldLabels, k, first, end, blockStats[b], k, blockPriorStats[b]);
             }
         });
-        var statistics = blockStats[0];
+        var statistics = grouped is null ? blockStats[0] : CacheAligned.Doubles(tableLength);
         var stats = statistics.AsSpan();
         var priorStats = blockPriorStats[0];
         for (var b = 1; b < blocks.Count; b++)
         {
-            TensorPrimitives.Add(stats, blockStats[b].AsSpan(), stats);
+            if (grouped is null)
+            {
+                TensorPrimitives.Add(stats, blockStats[b].AsSpan(), stats);
+            }
+
             TensorPrimitives.Add(priorStats, blockPriorStats[b], priorStats);
         }
 
@@ -111,10 +124,10 @@ internal static class DawidSkeneEngine
             double logLikelihood;
             if (grouped is not null)
             {
-                // M-step: per worker range, the statistics summed over blocks (the first M-step takes the majority-vote ones), the new
-                // probabilities, and their copies next to each block's cleared statistics.
-                var reduce = iteration > 1;
-                if (reduce)
+                // M-step: per worker range, the statistics summed over blocks (majority-vote shares before the first), the new
+                // probabilities, and their copies next to each block's cleared statistics. The prior sums of the majority-vote
+                // start were reduced above.
+                if (iteration > 1)
                 {
                     blockPriorStats[0].CopyTo(priorStats, 0);
                     for (var b = 1; b < blocks.Count; b++)
@@ -129,12 +142,9 @@ internal static class DawidSkeneEngine
                     var start = workerRanges.Starts[r] * kk;
                     var length = (workerRanges.Starts[r + 1] * kk) - start;
                     var rangeStats = statistics.AsSpan(start, length);
-                    if (reduce)
+                    for (var b = 0; b < blocks.Count; b++)
                     {
-                        for (var b = 0; b < blocks.Count; b++)
-                        {
-                            ConsensusKernels.AddInterleavedStatistics(blockTables![b].AsSpan(2 * start, 2 * length), rangeStats, k, overwrite: b == 0, path);
-                        }
+                        ConsensusKernels.AddInterleavedStatistics(blockTables![b].AsSpan(2 * start, 2 * length), rangeStats, k, overwrite: b == 0, path);
                     }
 
                     var rangeLinear = linearTable.AsSpan(start, length);
@@ -251,14 +261,17 @@ internal static class DawidSkeneEngine
         return new AggregationResult(method, k, labels, posteriors, priors, skills, confusion, iterations, converged, trace.ToArray());
     }
 
-    /// <summary>Adds each task's vote shares (one-hot for gold, uniform without labels) to the rows of its labels and to the prior sums.</summary>
+    /// <summary>
+    /// Adds each task's vote shares (one-hot for gold, uniform without labels) to the rows of its labels and to the prior sums. Row
+    /// <c>r</c> starts at <c>stats[r * rowStride]</c> (K for a plain table, 2K for the statistics halves of an interleaved one).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per aggregation over every label
     private static void AddVoteShareStatistics(
-        int[] offsets, int[] votes, int[] codes, int[]? gold, int k, int first, int end, Span<double> stats, double[] priorStats)
+        int[] offsets, int[] votes, int[] codes, int[]? gold, int k, int first, int end, Span<double> stats, int rowStride, double[] priorStats)
     {
         if (k == Vector256<double>.Count && Vector256.IsHardwareAccelerated)
         {
-            AddVoteShareStatisticsFourClasses(offsets, votes, codes, gold, first, end, stats, priorStats);
+            AddVoteShareStatisticsFourClasses(offsets, votes, codes, gold, first, end, stats, rowStride, priorStats);
             return;
         }
 
@@ -287,7 +300,7 @@ internal static class DawidSkeneEngine
 
             for (var i = offsets[t]; i < offsets[t + 1]; i++)
             {
-                var row = codes[i] * k;
+                var row = codes[i] * rowStride;
                 for (var c = 0; c < k; c++)
                 {
                     stats[row + c] += share[c];
@@ -304,7 +317,7 @@ internal static class DawidSkeneEngine
     /// <summary><see cref="AddVoteShareStatistics"/> for K = 4: a task's vote counts and shares stay in one 256-bit register.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddVoteShareStatisticsFourClasses(
-        int[] offsets, int[] votes, int[] codes, int[]? gold, int first, int end, Span<double> stats, double[] priorStats)
+        int[] offsets, int[] votes, int[] codes, int[]? gold, int first, int end, Span<double> stats, int rowStride, double[] priorStats)
     {
         ref var statRef = ref MemoryMarshal.GetReference(stats);
         ref var voteRef = ref MemoryMarshal.GetArrayDataReference(votes);
@@ -339,7 +352,7 @@ internal static class DawidSkeneEngine
 
             for (var i = start; i < next; i++)
             {
-                ref var stat = ref Unsafe.Add(ref statRef, Unsafe.Add(ref codeRef, i) * 4);
+                ref var stat = ref Unsafe.Add(ref statRef, Unsafe.Add(ref codeRef, i) * rowStride);
                 (Vector256.LoadUnsafe(ref stat) + share).StoreUnsafe(ref stat);
             }
 

@@ -21,11 +21,15 @@ internal sealed class TaskBlocks
 
     public int Count => Starts.Length - 1;
 
-    public static TaskBlocks For(ReadOnlySpan<int> taskOffsets, int labelCount)
+    /// <summary>Splits the tasks into at most <paramref name="maxBlocks"/> blocks (a power of two up to <see cref="MaxBlocks"/>) by label count.</summary>
+    /// <param name="taskOffsets">The CSR task offsets.</param>
+    /// <param name="labelCount">The label count.</param>
+    /// <param name="maxBlocks">A further cap, for callers whose per-block accumulators grow with something other than the labels.</param>
+    public static TaskBlocks For(ReadOnlySpan<int> taskOffsets, int labelCount, int maxBlocks = MaxBlocks)
     {
         var taskCount = taskOffsets.Length - 1;
         var blocks = 1;
-        while (blocks * 2 <= MaxBlocks && (long)labelCount >= (long)blocks * 2 * LabelsPerBlock)
+        while (blocks * 2 <= Math.Min(MaxBlocks, maxBlocks) && (long)labelCount >= (long)blocks * 2 * LabelsPerBlock)
         {
             blocks *= 2;
         }
