@@ -2,6 +2,7 @@
 
 using System.Globalization;
 using TokenLabeling.Chain.DevChain;
+using TokenLabeling.Chain.IntegrationTests.Infrastructure;
 
 namespace TokenLabeling.Chain.IntegrationTests;
 
@@ -11,11 +12,7 @@ public sealed class AnvilNodeTests
     [Fact]
     public async Task PersistedStates_GoToTheNodesFolder_AndAreDeletedOnDispose()
     {
-        if (!AnvilNode.TryLocate(AppContext.BaseDirectory, out var anvilPath, out var problem))
-        {
-            throw new InvalidOperationException(problem);
-        }
-
+        var anvilPath = AnvilFixture.LocateAnvil();
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var defaultFolder = Path.Combine(home, ".foundry", "anvil", "tmp");
         var before = Directory.Exists(defaultFolder) ? Directory.GetDirectories(defaultFolder).Length : 0;
@@ -41,11 +38,7 @@ public sealed class AnvilNodeTests
     [Fact]
     public async Task CallersOwnCachePath_IsLeftAlone()
     {
-        if (!AnvilNode.TryLocate(AppContext.BaseDirectory, out var anvilPath, out var problem))
-        {
-            throw new InvalidOperationException(problem);
-        }
-
+        var anvilPath = AnvilFixture.LocateAnvil();
         var own = Directory.CreateTempSubdirectory("tokenlabeling-anvil-test-").FullName;
         try
         {

@@ -38,14 +38,13 @@ public sealed class AnvilFixture : IAsyncLifetime
 
     public EscrowClient Escrow { get; private set; } = null!;
 
+    /// <summary>The anvil binary of this checkout, or an exception that says how to install it.</summary>
+    public static string LocateAnvil() =>
+        AnvilNode.TryLocate(AppContext.BaseDirectory, out var binary, out var problem) ? binary : throw new InvalidOperationException(problem);
+
     public async Task InitializeAsync()
     {
-        if (!AnvilNode.TryLocate(AppContext.BaseDirectory, out var binary, out var problem))
-        {
-            throw new InvalidOperationException(problem);
-        }
-
-        _node = await AnvilNode.StartAsync(binary);
+        _node = await AnvilNode.StartAsync(LocateAnvil());
         var keys = AnvilNode.DevelopmentKeys;
         Admin = NewSigner(keys[0]);
         Settler = NewSigner(keys[1]);
