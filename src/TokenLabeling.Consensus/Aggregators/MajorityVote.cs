@@ -38,7 +38,6 @@ public sealed record MajorityVoteOptions
 public sealed class MajorityVote : ILabelAggregator
 {
     private const int ChunkTasks = 2048;
-    private const long Agreeing = (1L << 32) + 1;
 
     /// <summary>Initializes the aggregator.</summary>
     /// <param name="options">The options; <see langword="null"/> for <see cref="MajorityVoteOptions.Default"/>.</param>
@@ -117,7 +116,7 @@ public sealed class MajorityVote : ILabelAggregator
                         var chosen = labels[t];
                         for (var i = offsets[t]; i < offsets[t + 1]; i++)
                         {
-                            tally[workers[i]] += votes[i] == chosen ? Agreeing : 1;
+                            tally[workers[i]] += 1 + ((long)(votes[i] == chosen ? 1 : 0) << 32); // no branch: agreement is not predictable
                         }
                     }
                 }
@@ -222,34 +221,38 @@ public sealed class MajorityVote : ILabelAggregator
         var posteriors = GC.AllocateUninitializedArray<double>(annotations.TaskCount * k);
         var offsets = annotations.TaskOffsetArray;
         var votes = annotations.LabelArray;
-        blocks.Run(maxDegreeOfParallelism, b =>
-        {
-            var counts = new int[ChunkTasks * k];
-            for (var first = blocks.Starts[b]; first < blocks.Starts[b + 1]; first += ChunkTasks)
-            {
-                var n = Math.Min(ChunkTasks, blocks.Starts[b + 1] - first);
-                ConsensusKernels.CountVotesUnchecked(votes, offsets.AsSpan(first, n + 1), k, counts, path);
-                for (var j = 0; j < n; j++)
-                {
-                    var t = first + j;
-                    var total = offsets[t + 1] - offsets[t];
-                    var row = posteriors.AsSpan(t * k, k);
-                    if (total == 0)
-                    {
-                        row.Fill(1.0 / k);
-                        continue;
-                    }
-
-                    var scale = 1.0 / total;
-                    for (var c = 0; c < k; c++)
-                    {
-                        row[c] = counts[(j * k) + c] * scale;
-                    }
-                }
-            }
-        });
+        blocks.Run(maxDegreeOfParallelism, b => VoteSharesOfBlock(votes, offsets, blocks.Starts[b], blocks.Starts[b + 1], k, path, posteriors));
 
         return posteriors;
+    }
+
+    /// <summary>The vote shares of tasks <paramref name="first"/>..<paramref name="end"/>, chunk by chunk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per result, when first read: tier 0 would run it slowly
+    private static void VoteSharesOfBlock(int[] votes, int[] offsets, int first, int end, int k, KernelPath path, double[] posteriors)
+    {
+        var counts = new int[ChunkTasks * k];
+        for (var chunk = first; chunk < end; chunk += ChunkTasks)
+        {
+            var n = Math.Min(ChunkTasks, end - chunk);
+            ConsensusKernels.CountVotesUnchecked(votes, offsets.AsSpan(chunk, n + 1), k, counts, path);
+            for (var j = 0; j < n; j++)
+            {
+                var t = chunk + j;
+                var total = offsets[t + 1] - offsets[t];
+                var row = posteriors.AsSpan(t * k, k);
+                if (total == 0)
+                {
+                    row.Fill(1.0 / k);
+                    continue;
+                }
+
+                var scale = 1.0 / total;
+                for (var c = 0; c < k; c++)
+                {
+                    row[c] = counts[(j * k) + c] * scale;
+                }
+            }
+        }
     }
 
     internal static void ClampGold(int[]? gold, int k, int[] labels, double[] posteriors)
@@ -351,7 +354,7 @@ public sealed class MajorityVote : ILabelAggregator
             {
                 for (var i = start; i < next; i++)
                 {
-                    tally[Unsafe.Add(ref worker, i)] += Unsafe.Add(ref vote, i) == best ? Agreeing : 1;
+                    tally[Unsafe.Add(ref worker, i)] += 1 + ((long)(Unsafe.Add(ref vote, i) == best ? 1 : 0) << 32); // no branch: agreement is not predictable
                 }
             }
         }

@@ -1,5 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
+using System.Runtime.CompilerServices;
+
 namespace TokenLabeling.Consensus.Aggregators;
 
 /// <summary>Shared pieces of the voting aggregators: gold checks, tie-breaking, per-worker agreement.</summary>
@@ -94,18 +96,7 @@ internal static class VoteDecisions
 
         // Per worker: labels in the low 32 bits, agreeing labels in the high 32 bits (one add per label).
         var tallies = new long[blocks.Count][];
-        blocks.Run(maxDegreeOfParallelism, b =>
-        {
-            var tally = tallies[b] = new long[set.WorkerCount];
-            for (var t = blocks.Starts[b]; t < blocks.Starts[b + 1]; t++)
-            {
-                var label = chosenArray[t];
-                for (var i = offsets[t]; i < offsets[t + 1]; i++)
-                {
-                    tally[workers[i]] += labels[i] == label ? (1L << 32) + 1 : 1;
-                }
-            }
-        });
+        blocks.Run(maxDegreeOfParallelism, b => tallies[b] = TallyAgreement(labels, workers, offsets, chosenArray, blocks.Starts[b], blocks.Starts[b + 1], set.WorkerCount));
 
         var agree = new double[set.WorkerCount];
         for (var w = 0; w < agree.Length; w++)
@@ -121,6 +112,23 @@ internal static class VoteDecisions
         }
 
         return agree;
+    }
+
+    /// <summary>Per worker, over tasks <paramref name="first"/>..<paramref name="end"/>: labels in the low 32 bits, labels equal to the task's chosen label in the high 32 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per result, when first read: tier 0 would run it slowly
+    private static long[] TallyAgreement(int[] labels, int[] workers, int[] offsets, int[] chosen, int first, int end, int workerCount)
+    {
+        var tally = new long[workerCount];
+        for (var t = first; t < end; t++)
+        {
+            var label = chosen[t];
+            for (var i = offsets[t]; i < offsets[t + 1]; i++)
+            {
+                tally[workers[i]] += 1 + ((long)(labels[i] == label ? 1 : 0) << 32); // no branch: agreement is not predictable
+            }
+        }
+
+        return tally;
     }
 
     /// <summary>Returns the mean posterior row over the tasks that have labels or gold (uniform when there are none).</summary>
