@@ -71,16 +71,10 @@ public sealed class AggregationResult
         bool converged,
         double[] logLikelihoodTrace)
     {
-        ArgumentException.ThrowIfNullOrEmpty(method);
-        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        CheckMethodAndPriors(method, classCount, classPriors);
         if (posteriors.Length != labels.Length * classCount)
         {
             throw new ArgumentException($"Expected {labels.Length} × {classCount} posteriors, got {posteriors.Length}.", nameof(posteriors));
-        }
-
-        if (classPriors.Length != classCount)
-        {
-            throw new ArgumentException($"Expected {classCount} class priors, got {classPriors.Length}.", nameof(classPriors));
         }
 
         if (workerSkills is not null && confusionMatrices is not null && confusionMatrices.Length != workerSkills.Length * classCount * classCount)
@@ -118,13 +112,7 @@ public sealed class AggregationResult
         double[] classPriors,
         Func<double[]> workerSkills)
     {
-        ArgumentException.ThrowIfNullOrEmpty(method);
-        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
-        if (classPriors.Length != classCount)
-        {
-            throw new ArgumentException($"Expected {classCount} class priors, got {classPriors.Length}.", nameof(classPriors));
-        }
-
+        CheckMethodAndPriors(method, classCount, classPriors);
         Method = method;
         ClassCount = classCount;
         _labels = labels;
@@ -152,6 +140,16 @@ public sealed class AggregationResult
     {
         var expected = workerSkills.Length * classCount * classCount;
         _lazyConfusion = new Lazy<double[]>(() => CheckedLength(confusionMatrices(), expected, "confusion entries"), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private static void CheckMethodAndPriors(string method, int classCount, double[] classPriors)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        if (classPriors.Length != classCount)
+        {
+            throw new ArgumentException($"Expected {classCount} class priors, got {classPriors.Length}.", nameof(classPriors));
+        }
     }
 
     /// <summary>Gets the method name, e.g. <c>mv</c> or <c>ds</c>.</summary>

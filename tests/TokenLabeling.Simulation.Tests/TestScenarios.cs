@@ -1,6 +1,7 @@
 // Copyright (c) TokenLabeling contributors. Licensed under the MIT licence.
 
 using System.Text;
+using TokenLabeling.Economics.Amounts;
 using TokenLabeling.Simulation.Engine;
 using TokenLabeling.Simulation.Experiments;
 using TokenLabeling.Simulation.Scenarios;
@@ -39,4 +40,33 @@ internal static class TestScenarios
         csv.Write(new RunRecord(new SweepPoint(0, [], scenario), 0, result.Seed, result, null));
         return new StringBuilder().Append(runs).Append(rounds).ToString();
     }
+
+    /// <summary>
+    /// Whether every round of a run keeps the economy closed: what workers, treasury and burn hold came from the starting balances,
+    /// the requester or the mint, and every slashed token went to peers, treasury, burn or the requester.
+    /// </summary>
+    public static bool SupplyIsConservedEveryRound(Scenario scenario, RunResult result)
+    {
+        var pop = scenario.Population;
+        var sybils = result.Rounds[0].ByStrategy[(int)Strategy.Sybil].Workers;
+        var initial = ((long)(pop.WorkerCount - sybils) * pop.StartingBalance) + (sybils * (pop.StartingBalance / pop.SybilIdentities));
+        foreach (var round in result.Rounds)
+        {
+            if (round.WorkerBalances + round.Treasury + round.Burned != initial + round.RequesterPaidTotal + round.Minted
+                || round.Slashed != round.SlashedToPeers + round.SlashedToTreasury + round.SlashedBurned + round.SlashedToRequester)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The scenario with only honest, perfectly skilled workers and items of no difficulty.</summary>
+    public static Scenario PerfectHonestCrowd(Scenario scenario) => scenario with
+    {
+        DifficultyMean = 0,
+        DifficultySpread = 0,
+        Population = scenario.Population with { Mix = new StrategyMix { Honest = 1 }, SkillMin = 1, SkillMax = 1, StartingBalance = TokenUnits.FromTokens(1000) },
+    };
 }

@@ -102,8 +102,9 @@ internal static class DawidSkeneEngine
             TensorPrimitives.Add(priorStats, blockPriorStats[b], priorStats);
         }
 
-        // The kernels gather and scatter 32-byte rows of these tables: aligned, each row is one cache line or half of one.
-        var table = CacheAligned.Doubles(tableLength);
+        // The kernels gather and scatter 32-byte rows of these tables: aligned, each row is one cache line or half of one. The log
+        // table is only kept off the linear path.
+        var table = linearOnly ? default : CacheAligned.Doubles(tableLength);
         var linearTable = CacheAligned.Doubles(tableLength);
         var logPriors = new double[k];
         var skills = oneCoin ? new double[workerCount] : null;
@@ -223,7 +224,7 @@ internal static class DawidSkeneEngine
             ConsensusKernels.DawidSkeneStepUnchecked(
                 codes,
                 offsets.AsSpan(first, end - first + 1),
-                linearOnly ? default : table,
+                table,
                 linearTable,
                 logPriors,
                 goldLabels is null ? default : goldLabels.AsSpan(first, end - first),

@@ -145,29 +145,7 @@ public sealed class MajorityVote : ILabelAggregator
             skills = VoteDecisions.AgreementWithLabels(annotations, labels);
         }
 
-        double[] priors;
-        if (goldLabels is null)
-        {
-            priors = new double[k];
-            var labelled = 0;
-            for (var b = 0; b < blocks.Count; b++)
-            {
-                labelled += blockLabelled[b];
-                for (var c = 0; c < k; c++)
-                {
-                    priors[c] += blockPrior[b][c];
-                }
-            }
-
-            for (var c = 0; c < k; c++)
-            {
-                priors[c] = labelled > 0 ? priors[c] / labelled : 1.0 / k;
-            }
-        }
-        else
-        {
-            priors = VoteDecisions.MeanPosterior(annotations, posteriors, labels);
-        }
+        var priors = goldLabels is null ? PriorsFromBlocks(blockPrior, blockLabelled, k) : VoteDecisions.MeanPosterior(annotations, posteriors, labels);
 
         return new AggregationResult(Name, k, labels, posteriors, priors, skills, (double[]?)null, 0, true, Array.Empty<double>());
     }
@@ -189,9 +167,23 @@ public sealed class MajorityVote : ILabelAggregator
             blockLabelled[b] = DecideSmallClassCount(annotations, blocks.Starts[b], blocks.Starts[b + 1], k, labels, null, blockPrior[b], null);
         });
 
+        var priors = PriorsFromBlocks(blockPrior, blockLabelled, k);
+        var maxDegree = Options.MaxDegreeOfParallelism;
+        return new AggregationResult(
+            Name,
+            k,
+            labels,
+            () => VoteShares(annotations, blocks, k, path, maxDegree),
+            priors,
+            () => VoteDecisions.AgreementWithLabels(annotations, labels, maxDegree));
+    }
+
+    /// <summary>The mean vote share over the labelled tasks, from per-block sums added in block order (uniform when no task has labels).</summary>
+    private static double[] PriorsFromBlocks(double[][] blockPrior, int[] blockLabelled, int k)
+    {
         var priors = new double[k];
         var labelled = 0;
-        for (var b = 0; b < blocks.Count; b++)
+        for (var b = 0; b < blockPrior.Length; b++)
         {
             labelled += blockLabelled[b];
             for (var c = 0; c < k; c++)
@@ -205,14 +197,7 @@ public sealed class MajorityVote : ILabelAggregator
             priors[c] = labelled > 0 ? priors[c] / labelled : 1.0 / k;
         }
 
-        var maxDegree = Options.MaxDegreeOfParallelism;
-        return new AggregationResult(
-            Name,
-            k,
-            labels,
-            () => VoteShares(annotations, blocks, k, path, maxDegree),
-            priors,
-            () => VoteDecisions.AgreementWithLabels(annotations, labels, maxDegree));
+        return priors;
     }
 
     /// <summary>Every task's vote shares (uniform for a task without labels), task-major T × K.</summary>

@@ -92,7 +92,7 @@ public static partial class ConsensusKernels
             }
         }
 
-        var otherCount = groups.OtherTasks.Length;
+        var otherCount = groups.OtherCount;
         ref var otherOffsets = ref MemoryMarshal.GetArrayDataReference(groups.OtherOffsets);
         ref var otherGold = ref MemoryMarshal.GetArrayDataReference(groups.OtherGold);
         var other = 0;

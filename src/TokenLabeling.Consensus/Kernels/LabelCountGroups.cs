@@ -13,12 +13,11 @@ internal sealed class LabelCountGroups
     /// <summary>The largest label count with its own unrolled kernel.</summary>
     public const int MaxUnrolled = 8;
 
-    private LabelCountGroups(int[] rowOffsets, int[] groupEnds, int[] otherOffsets, int[] otherTasks, int[] otherGold)
+    private LabelCountGroups(int[] rowOffsets, int[] groupEnds, int[] otherOffsets, int[] otherGold)
     {
         RowOffsets = rowOffsets;
         GroupEnds = groupEnds;
         OtherOffsets = otherOffsets;
-        OtherTasks = otherTasks;
         OtherGold = otherGold;
     }
 
@@ -31,8 +30,8 @@ internal sealed class LabelCountGroups
     /// <summary>Gets the CSR offsets of the other tasks into <see cref="RowOffsets"/> (the first is <c>GroupEnds[MaxUnrolled]</c>).</summary>
     public int[] OtherOffsets { get; }
 
-    /// <summary>Gets the block-relative index of each other task.</summary>
-    public int[] OtherTasks { get; }
+    /// <summary>Gets how many tasks are not in a group.</summary>
+    public int OtherCount => OtherGold.Length;
 
     /// <summary>Gets the gold class of each other task, or -1.</summary>
     public int[] OtherGold { get; }
@@ -69,7 +68,6 @@ internal sealed class LabelCountGroups
         var labelCount = taskOffsets[taskCount] - taskOffsets[0];
         var rowOffsets = GC.AllocateUninitializedArray<int>(labelCount);
         var otherOffsets = new int[otherTaskCount + 1];
-        var otherTasks = new int[otherTaskCount];
         var otherGold = new int[otherTaskCount];
         Span<int> next = stackalloc int[MaxUnrolled + 1];
         for (var n = 1; n <= MaxUnrolled; n++)
@@ -98,13 +96,12 @@ internal sealed class LabelCountGroups
                     rowOffsets[otherNext++] = rowIndices[start + i] * rowStride;
                 }
 
-                otherTasks[other] = t;
                 otherGold[other] = gold.IsEmpty ? -1 : gold[t];
                 otherOffsets[++other] = otherNext;
             }
         }
 
-        return new LabelCountGroups(rowOffsets, groupEnds, otherOffsets, otherTasks, otherGold);
+        return new LabelCountGroups(rowOffsets, groupEnds, otherOffsets, otherGold);
     }
 
     private static bool IsGrouped(int labelCount, ReadOnlySpan<int> gold, int task) =>

@@ -34,7 +34,7 @@ public sealed class DawidSkeneGroupedStepTests
         Assert.Equal([50, 30, 40, 60, 70, 0, 10, 20, 30, 40, 50, 60, 70, 80, 90], groups.RowOffsets);
         Assert.Equal([0, 1, 5, 5, 5, 5, 5, 5, 5], groups.GroupEnds);
         Assert.Equal([5, 5, 14, 15], groups.OtherOffsets);
-        Assert.Equal([1, 4, 5], groups.OtherTasks);
+        Assert.Equal(3, groups.OtherCount);
         Assert.Equal([-1, -1, 1], groups.OtherGold);
     }
 
@@ -47,7 +47,7 @@ public sealed class DawidSkeneGroupedStepTests
         var groups = LabelCountGroups.Create(codes, offsets.AsSpan(1), default, 4);
         Assert.Equal([4, 8, 12], groups.RowOffsets);
         Assert.Equal([0, 1, 3, 3, 3, 3, 3, 3, 3], groups.GroupEnds);
-        Assert.Empty(groups.OtherTasks);
+        Assert.Equal(0, groups.OtherCount);
     }
 
     [Theory]

@@ -10,39 +10,13 @@ namespace TokenLabeling.Simulation.Tests.Engine;
 public class PropertyTests
 {
     [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 60)]
-    public bool TokenSupply_IsConservedEveryRound(Scenario scenario, ulong seed)
-    {
-        var result = SimulationRunner.Run(scenario, seed);
-        var pop = scenario.Population;
-        var sybils = result.Rounds[0].ByStrategy[(int)Strategy.Sybil].Workers;
-        var initial = ((long)(pop.WorkerCount - sybils) * pop.StartingBalance) + (sybils * (pop.StartingBalance / pop.SybilIdentities));
-        foreach (var round in result.Rounds)
-        {
-            // Everything workers, treasury and burn hold came from the starting balances, the requester or the mint.
-            if (round.WorkerBalances + round.Treasury + round.Burned != initial + round.RequesterPaidTotal + round.Minted)
-            {
-                return false;
-            }
-
-            if (round.Slashed != round.SlashedToPeers + round.SlashedToTreasury + round.SlashedBurned + round.SlashedToRequester)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public bool TokenSupply_IsConservedEveryRound(Scenario scenario, ulong seed) =>
+        TestScenarios.SupplyIsConservedEveryRound(scenario, SimulationRunner.Run(scenario, seed));
 
     [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 40)]
     public bool PerfectHonestCrowd_GetsEveryItemRight_AndNobodyIsSlashed(Scenario scenario, ulong seed)
     {
-        var honest = scenario with
-        {
-            DifficultyMean = 0,
-            DifficultySpread = 0,
-            Population = scenario.Population with { Mix = new StrategyMix { Honest = 1 }, SkillMin = 1, SkillMax = 1, StartingBalance = TokenUnits.FromTokens(1000) },
-        };
-        var result = SimulationRunner.Run(honest, seed);
+        var result = SimulationRunner.Run(TestScenarios.PerfectHonestCrowd(scenario), seed);
         return result.Summary.CorrectAll == result.Summary.Tasks
             && result.Summary.Accepted == result.Summary.Tasks
             && result.Summary.Slashed == 0
