@@ -209,15 +209,9 @@ public sealed class Glad : ILabelAggregator
     /// cache between the steps of a pass, and per-worker sums are gathered per range and added in range order, so the result does
     /// not depend on how many cores ran the ranges.
     /// </summary>
-    private sealed class Pass
+    private sealed class Pass : ChunkedPass
     {
         private readonly Glad _model;
-        private readonly int _k;
-        private readonly int _workerCount;
-        private readonly int[] _offsets;
-        private readonly int[] _workers;
-        private readonly int[] _labels;
-        private readonly int[] _gold;
         private readonly double[] _alpha;
         private readonly double[] _beta;
         private readonly double[] _logBeta;
@@ -240,19 +234,14 @@ public sealed class Glad : ILabelAggregator
         private readonly double[] _curvatureTotal;
 
         public Pass(Glad model, AnnotationSet set, ReadOnlySpan<int> gold, double[] alpha, double[] beta, double[] logBeta, double[] priors)
+            : base(set, gold)
         {
             _model = model;
-            _k = set.ClassCount;
-            _workerCount = set.WorkerCount;
-            _offsets = set.TaskOffsetArray;
-            _workers = set.WorkerArray;
-            _labels = set.LabelArray;
-            _gold = gold.IsEmpty ? [] : gold.ToArray();
             _alpha = alpha;
             _beta = beta;
             _logBeta = logBeta;
             _priors = priors;
-            _logOthers = Math.Log(_k - 1);
+            _logOthers = Math.Log(K - 1);
             var n = set.LabelCount;
             _x = new double[n];
             _sigma = new double[n];
@@ -260,14 +249,14 @@ public sealed class Glad : ILabelAggregator
             _correct = new double[n];
             _baselines = new double[set.TaskCount];
             _logNormalizers = new double[set.TaskCount];
-            LogPriors = new double[_k];
-            Posteriors = new double[set.TaskCount * _k];
-            Chunks = TaskChunks.Create(set.TaskOffsets, 2L * _workerCount);
-            _gradient = new double[Chunks.Count * _workerCount];
-            _curvature = new double[Chunks.Count * _workerCount];
+            LogPriors = new double[K];
+            Posteriors = new double[set.TaskCount * K];
+            Chunks = TaskChunks.Create(set.TaskOffsets, 2L * WorkerCount);
+            _gradient = new double[Chunks.Count * WorkerCount];
+            _curvature = new double[Chunks.Count * WorkerCount];
             _objective = new double[Chunks.Count];
-            _gradientTotal = new double[_workerCount];
-            _curvatureTotal = new double[_workerCount];
+            _gradientTotal = new double[WorkerCount];
+            _curvatureTotal = new double[WorkerCount];
             ExpectationStep = RunExpectationStep;
             EasinessStep = RunEasinessStep;
         }
@@ -300,7 +289,7 @@ public sealed class Glad : ILabelAggregator
 
         public (double[] Gradient, double[] Curvature) ReduceAbilityGradients()
         {
-            var w = _workerCount;
+            var w = WorkerCount;
             _gradient.AsSpan(0, w).CopyTo(_gradientTotal);
             _curvature.AsSpan(0, w).CopyTo(_curvatureTotal);
             for (var c = 1; c < Chunks.Count; c++)
@@ -316,14 +305,14 @@ public sealed class Glad : ILabelAggregator
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunExpectationStep(int chunk)
         {
-            var k = _k;
+            var k = K;
             var t0 = Chunks.Start(chunk);
             var t1 = Chunks.End(chunk);
-            var i0 = _offsets[t0];
-            var i1 = _offsets[t1];
-            var offsets = _offsets;
-            var workers = _workers;
-            var labels = _labels;
+            var i0 = Offsets[t0];
+            var i1 = Offsets[t1];
+            var offsets = Offsets;
+            var workers = Workers;
+            var labels = Labels;
             var x = _x;
             var logRight = _logRight;
             var posteriors = Posteriors;
@@ -348,16 +337,16 @@ public sealed class Glad : ILabelAggregator
                 }
 
                 _baselines[t] = baseline;
-                if (_gold.Length > 0 && _gold[t] >= 0)
+                if (Gold.Length > 0 && Gold[t] >= 0)
                 {
-                    objective += row[_gold[t]] + baseline;
+                    objective += row[Gold[t]] + baseline;
                 }
             }
 
             // One vectorized exponential over the range's T × K scores; gold and label-less rows are overwritten after it.
             ModelMath.SoftmaxRows(posteriors.AsSpan(t0 * k, (t1 - t0) * k), k, _logNormalizers.AsSpan(t0, t1 - t0));
-            var gradient = _gradient.AsSpan(chunk * _workerCount, _workerCount);
-            var curvature = _curvature.AsSpan(chunk * _workerCount, _workerCount);
+            var gradient = _gradient.AsSpan(chunk * WorkerCount, WorkerCount);
+            var curvature = _curvature.AsSpan(chunk * WorkerCount, WorkerCount);
             gradient.Clear();
             curvature.Clear();
             var sigma = _sigma;
@@ -365,10 +354,10 @@ public sealed class Glad : ILabelAggregator
             for (var t = t0; t < t1; t++)
             {
                 var row = posteriors.AsSpan(t * k, k);
-                if (_gold.Length > 0 && _gold[t] >= 0)
+                if (Gold.Length > 0 && Gold[t] >= 0)
                 {
                     row.Clear();
-                    row[_gold[t]] = 1;
+                    row[Gold[t]] = 1;
                 }
                 else if (offsets[t + 1] > offsets[t])
                 {
@@ -401,9 +390,9 @@ public sealed class Glad : ILabelAggregator
         {
             var t0 = Chunks.Start(chunk);
             var t1 = Chunks.End(chunk);
-            var i0 = _offsets[t0];
-            var i1 = _offsets[t1];
-            var offsets = _offsets;
+            var i0 = Offsets[t0];
+            var i1 = Offsets[t1];
+            var offsets = Offsets;
             var x = _x;
             var sigma = _sigma;
             var correct = _correct;
@@ -436,11 +425,11 @@ public sealed class Glad : ILabelAggregator
 
             Products(t0, t1);
             TensorPrimitives.Sigmoid(x.AsSpan(i0, i1 - i0), sigma.AsSpan(i0, i1 - i0));
-            var gradient = _gradient.AsSpan(chunk * _workerCount, _workerCount);
-            var curvature = _curvature.AsSpan(chunk * _workerCount, _workerCount);
+            var gradient = _gradient.AsSpan(chunk * WorkerCount, WorkerCount);
+            var curvature = _curvature.AsSpan(chunk * WorkerCount, WorkerCount);
             gradient.Clear();
             curvature.Clear();
-            var workers = _workers;
+            var workers = Workers;
             for (var t = t0; t < t1; t++)
             {
                 var b = _beta[t];
@@ -456,8 +445,8 @@ public sealed class Glad : ILabelAggregator
         // x_i = α(worker of label i) · β(task of label i), kept inside ±700 so that σ(x) and log σ(x) stay finite.
         private void Products(int t0, int t1)
         {
-            var offsets = _offsets;
-            var workers = _workers;
+            var offsets = Offsets;
+            var workers = Workers;
             var alpha = _alpha;
             var x = _x;
             for (var t = t0; t < t1; t++)

@@ -213,14 +213,8 @@ public sealed class Mace : ILabelAggregator
     /// The E-step and the expected counts, one task range at a time (see <see cref="TaskChunks"/>): per-worker counts and the
     /// posterior sums are gathered per range and added in range order, so the result does not depend on how many cores ran them.
     /// </summary>
-    private sealed class Pass
+    private sealed class Pass : ChunkedPass
     {
-        private readonly int _k;
-        private readonly int _workerCount;
-        private readonly int[] _offsets;
-        private readonly int[] _workers;
-        private readonly int[] _labels;
-        private readonly int[] _gold;
         private readonly double[] _posteriors;
         private readonly double[] _competence;
         private readonly double[] _randomWeight;
@@ -243,34 +237,29 @@ public sealed class Mace : ILabelAggregator
         private readonly int[] _taskCounts;
 
         public Pass(AnnotationSet set, ReadOnlySpan<int> gold, double[] posteriors, double[] competence, double[] randomWeight, double[] spam, double[] priors)
+            : base(set, gold)
         {
-            _k = set.ClassCount;
-            _workerCount = set.WorkerCount;
-            _offsets = set.TaskOffsetArray;
-            _workers = set.WorkerArray;
-            _labels = set.LabelArray;
-            _gold = gold.IsEmpty ? [] : gold.ToArray();
             _posteriors = posteriors;
             _competence = competence;
             _randomWeight = randomWeight;
             _spam = spam;
             _priors = priors;
-            _logPriors = new double[_k];
+            _logPriors = new double[K];
             _baselines = new double[set.TaskCount];
             _logNormalizers = new double[set.TaskCount];
-            _randomTerm = new double[_workerCount * _k];
-            _knowingGain = new double[_workerCount * _k];
-            _knowingShare = new double[_workerCount * _k];
-            Chunks = TaskChunks.Create(set.TaskOffsets, (long)_workerCount * (_k + 1));
-            _knowing = new double[Chunks.Count * _workerCount];
-            _spamCounts = new double[Chunks.Count * _workerCount * _k];
-            _posteriorSums = new double[Chunks.Count * _k];
+            _randomTerm = new double[WorkerCount * K];
+            _knowingGain = new double[WorkerCount * K];
+            _knowingShare = new double[WorkerCount * K];
+            Chunks = TaskChunks.Create(set.TaskOffsets, (long)WorkerCount * (K + 1));
+            _knowing = new double[Chunks.Count * WorkerCount];
+            _spamCounts = new double[Chunks.Count * WorkerCount * K];
+            _posteriorSums = new double[Chunks.Count * K];
             _objective = new double[Chunks.Count];
             _taskCounts = new int[Chunks.Count];
-            Knowing = new double[_workerCount];
-            SpamCounts = new double[_workerCount * _k];
-            Counts = new double[_workerCount];
-            foreach (var w in _workers)
+            Knowing = new double[WorkerCount];
+            SpamCounts = new double[WorkerCount * K];
+            Counts = new double[WorkerCount];
+            foreach (var w in Workers)
             {
                 Counts[w]++;
             }
@@ -295,13 +284,13 @@ public sealed class Mace : ILabelAggregator
         /// <summary>The label terms depend only on (worker, answered class): W × K logarithms per iteration, not two per label.</summary>
         public void PrepareTables()
         {
-            var k = _k;
+            var k = K;
             for (var c = 0; c < k; c++)
             {
                 _logPriors[c] = Math.Log(Math.Max(_priors[c], ModelMath.ProbabilityFloor));
             }
 
-            for (var w = 0; w < _workerCount; w++)
+            for (var w = 0; w < WorkerCount; w++)
             {
                 for (var l = 0; l < k; l++)
                 {
@@ -317,8 +306,8 @@ public sealed class Mace : ILabelAggregator
         /// <summary>Adds the per-range sums in range order and returns the objective.</summary>
         public double Reduce()
         {
-            var w = _workerCount;
-            var wk = w * _k;
+            var w = WorkerCount;
+            var wk = w * K;
             _knowing.AsSpan(0, w).CopyTo(Knowing);
             _spamCounts.AsSpan(0, wk).CopyTo(SpamCounts);
             var objective = _objective[0];
@@ -333,22 +322,22 @@ public sealed class Mace : ILabelAggregator
         }
 
         /// <summary>The mean posterior over tasks with labels or gold (uniform when there are none), from the per-range sums.</summary>
-        public double[] PosteriorMean() => ModelMath.MeanOfRangeSums(_posteriorSums, _taskCounts, _k);
+        public double[] PosteriorMean() => ModelMath.MeanOfRangeSums(_posteriorSums, _taskCounts, K);
 
         // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunStep(int chunk)
         {
-            var k = _k;
+            var k = K;
             var t0 = Chunks.Start(chunk);
             var t1 = Chunks.End(chunk);
-            var offsets = _offsets;
-            var workers = _workers;
-            var labels = _labels;
+            var offsets = Offsets;
+            var workers = Workers;
+            var labels = Labels;
             var posteriors = _posteriors;
             var randomTerm = _randomTerm;
             var knowingGain = _knowingGain;
-            var hasGold = _gold.Length > 0;
+            var hasGold = Gold.Length > 0;
 
             // log p(c | labels) = log π_c + Σ log((1-θ)ξ(l)) + Σ_{labels equal to c} [log(θ + (1-θ)ξ(l)) - log((1-θ)ξ(l))].
             var objective = 0.0;
@@ -365,9 +354,9 @@ public sealed class Mace : ILabelAggregator
                 }
 
                 _baselines[t] = baseline;
-                if (hasGold && _gold[t] >= 0)
+                if (hasGold && Gold[t] >= 0)
                 {
-                    objective += row[_gold[t]] + baseline;
+                    objective += row[Gold[t]] + baseline;
                 }
             }
 
@@ -375,8 +364,8 @@ public sealed class Mace : ILabelAggregator
             ModelMath.SoftmaxRows(posteriors.AsSpan(t0 * k, (t1 - t0) * k), k, _logNormalizers.AsSpan(t0, t1 - t0));
 
             // A label equal to the true class was given knowingly with probability θ / (θ + (1-θ)ξ(l)).
-            var knowing = _knowing.AsSpan(chunk * _workerCount, _workerCount);
-            var spamCounts = _spamCounts.AsSpan(chunk * _workerCount * k, _workerCount * k);
+            var knowing = _knowing.AsSpan(chunk * WorkerCount, WorkerCount);
+            var spamCounts = _spamCounts.AsSpan(chunk * WorkerCount * k, WorkerCount * k);
             var posteriorSums = _posteriorSums.AsSpan(chunk * k, k);
             knowing.Clear();
             spamCounts.Clear();
@@ -388,10 +377,10 @@ public sealed class Mace : ILabelAggregator
                 var row = posteriors.AsSpan(t * k, k);
                 var start = offsets[t];
                 var end = offsets[t + 1];
-                if (hasGold && _gold[t] >= 0)
+                if (hasGold && Gold[t] >= 0)
                 {
                     row.Clear();
-                    row[_gold[t]] = 1;
+                    row[Gold[t]] = 1;
                 }
                 else if (end > start)
                 {

@@ -79,14 +79,8 @@ public sealed class Wawa : ILabelAggregator
     /// The two votes, one task range at a time (see <see cref="TaskChunks"/>): per-worker sums are gathered per range and added
     /// in range order, so the result does not depend on how many cores ran them.
     /// </summary>
-    private sealed class Pass
+    private sealed class Pass : ChunkedPass
     {
-        private readonly int _k;
-        private readonly int _workerCount;
-        private readonly int[] _offsets;
-        private readonly int[] _workers;
-        private readonly int[] _labels;
-        private readonly int[] _gold;
         private readonly double[] _frequencies;
         private readonly bool _countFrequencies;
         private readonly int[] _classCounts;
@@ -102,25 +96,20 @@ public sealed class Wawa : ILabelAggregator
         private readonly int[] _taskCounts;
 
         public Pass(AnnotationSet set, ReadOnlySpan<int> gold, double[]? frequencies, double[]? tieBreak)
+            : base(set, gold)
         {
-            _k = set.ClassCount;
-            _workerCount = set.WorkerCount;
-            _offsets = set.TaskOffsetArray;
-            _workers = set.WorkerArray;
-            _labels = set.LabelArray;
-            _gold = gold.IsEmpty ? [] : gold.ToArray();
-            _frequencies = frequencies ?? new double[_k];
+            _frequencies = frequencies ?? new double[K];
             _countFrequencies = frequencies is null;
             _tieBreak = tieBreak;
             _result = new int[set.TaskCount];
-            _posteriors = new double[set.TaskCount * _k];
-            _skills = new double[_workerCount];
-            Chunks = TaskChunks.Create(set.TaskOffsets, (long)_workerCount * ((_k * _k) + 1));
-            _agree = new int[Chunks.Count * _workerCount];
-            _counts = new int[Chunks.Count * _workerCount];
-            _posteriorSums = new double[Chunks.Count * _k];
+            _posteriors = new double[set.TaskCount * K];
+            _skills = new double[WorkerCount];
+            Chunks = TaskChunks.Create(set.TaskOffsets, (long)WorkerCount * ((K * K) + 1));
+            _agree = new int[Chunks.Count * WorkerCount];
+            _counts = new int[Chunks.Count * WorkerCount];
+            _posteriorSums = new double[Chunks.Count * K];
             _taskCounts = new int[Chunks.Count];
-            _classCounts = new int[Chunks.Count * _k];
+            _classCounts = new int[Chunks.Count * K];
             // The per-range soft counts come from the shared pool: a fresh multi-megabyte array per call lands on the large
             // object heap and brings a full collection every few calls.
             MajorityStep = RunMajorityStep;
@@ -140,7 +129,7 @@ public sealed class Wawa : ILabelAggregator
 
         public double[] ReduceAgreement()
         {
-            var w = _workerCount;
+            var w = WorkerCount;
             for (var j = 0; j < w; j++)
             {
                 var agree = 0;
@@ -158,12 +147,12 @@ public sealed class Wawa : ILabelAggregator
             {
                 // Shares of each class among all labels (uniform when there are none), as ModelMath.LabelFrequencies.
                 var total = 0L;
-                for (var l = 0; l < _k; l++)
+                for (var l = 0; l < K; l++)
                 {
                     var count = 0L;
                     for (var c = 0; c < Chunks.Count; c++)
                     {
-                        count += _classCounts[(c * _k) + l];
+                        count += _classCounts[(c * K) + l];
                     }
 
                     _frequencies[l] = count;
@@ -177,18 +166,18 @@ public sealed class Wawa : ILabelAggregator
         }
 
         public (int[] Labels, double[] Posteriors, double[] Priors) ReduceWeighted() =>
-            (_result, _posteriors, ModelMath.MeanOfRangeSums(_posteriorSums, _taskCounts, _k));
+            (_result, _posteriors, ModelMath.MeanOfRangeSums(_posteriorSums, _taskCounts, K));
 
         // Runs once per call over every label: compile it fully optimized at once instead of tier 0 plus on-stack replacement.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunMajorityStep(int chunk)
         {
-            var k = _k;
-            var offsets = _offsets;
-            var workers = _workers;
-            var labels = _labels;
-            var agree = _agree.AsSpan(chunk * _workerCount, _workerCount);
-            var counts = _counts.AsSpan(chunk * _workerCount, _workerCount);
+            var k = K;
+            var offsets = Offsets;
+            var workers = Workers;
+            var labels = Labels;
+            var agree = _agree.AsSpan(chunk * WorkerCount, WorkerCount);
+            var counts = _counts.AsSpan(chunk * WorkerCount, WorkerCount);
             var classCounts = _classCounts.AsSpan(chunk * k, k);
             agree.Clear();
             counts.Clear();
@@ -199,9 +188,9 @@ public sealed class Wawa : ILabelAggregator
                 var start = offsets[t];
                 var end = offsets[t + 1];
                 int majority;
-                if (_gold.Length > 0 && _gold[t] >= 0)
+                if (Gold.Length > 0 && Gold[t] >= 0)
                 {
-                    majority = _gold[t];
+                    majority = Gold[t];
                 }
                 else if (end == start)
                 {
@@ -238,10 +227,10 @@ public sealed class Wawa : ILabelAggregator
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunWeightedStep(int chunk)
         {
-            var k = _k;
-            var offsets = _offsets;
-            var workers = _workers;
-            var labels = _labels;
+            var k = K;
+            var offsets = Offsets;
+            var workers = Workers;
+            var labels = Labels;
             var skills = _skills;
             var posteriors = _posteriors;
             var posteriorSums = _posteriorSums.AsSpan(chunk * k, k);
@@ -254,11 +243,11 @@ public sealed class Wawa : ILabelAggregator
                 var row = posteriors.AsSpan(t * k, k);
                 ModelMath.VoteRow(labels, workers, start, end, skills, _frequencies, row);
 
-                var hasGold = _gold.Length > 0 && _gold[t] >= 0;
+                var hasGold = Gold.Length > 0 && Gold[t] >= 0;
                 if (hasGold)
                 {
                     row.Clear();
-                    row[_gold[t]] = 1;
+                    row[Gold[t]] = 1;
                 }
 
                 if (end == start && !hasGold)
