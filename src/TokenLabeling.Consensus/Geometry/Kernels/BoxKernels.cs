@@ -312,14 +312,14 @@ public static partial class BoxKernels
             {
                 for (; i + 4 <= end; i += 4)
                 {
-                    FourRows512<TOp>(i);
+                    FourRows<TOp, BoxVector512, Vector512<float>>(i);
                 }
             }
             else if (path == KernelPath.Vector256 && m >= 8)
             {
                 for (; i + 4 <= end; i += 4)
                 {
-                    FourRows256<TOp>(i);
+                    FourRows<TOp, BoxVector256, Vector256<float>>(i);
                 }
             }
 
@@ -330,13 +330,13 @@ public static partial class BoxKernels
                 switch (path)
                 {
                     case KernelPath.Vector512:
-                        Row512<TOp>(ax1[i], ay1[i], ax2[i], ay2[i], area, row);
+                        Row<TOp, BoxVector512, Vector512<float>>(ax1[i], ay1[i], ax2[i], ay2[i], area, row);
                         break;
                     case KernelPath.Vector256:
-                        Row256<TOp>(ax1[i], ay1[i], ax2[i], ay2[i], area, row);
+                        Row<TOp, BoxVector256, Vector256<float>>(ax1[i], ay1[i], ax2[i], ay2[i], area, row);
                         break;
                     case KernelPath.Vector128:
-                        Row128<TOp>(ax1[i], ay1[i], ax2[i], ay2[i], area, row);
+                        Row<TOp, BoxVector128, Vector128<float>>(ax1[i], ay1[i], ax2[i], ay2[i], area, row);
                         break;
                     default:
                         RowScalar<TOp>(ax1[i], ay1[i], ax2[i], ay2[i], area, row, 0);
@@ -359,51 +359,23 @@ public static partial class BoxKernels
             {
                 if (path == KernelPath.Vector512)
                 {
-                    FourStreamingRows512<TOp>(i);
+                    FourStreamingRows<TOp, BoxVector512, Vector512<float>>(i);
                 }
                 else
                 {
-                    FourStreamingRows256<TOp>(i);
+                    FourStreamingRows<TOp, BoxVector256, Vector256<float>>(i);
                 }
             }
 
             for (; i < end; i++)
             {
-                var area = Area(ax1[i], ay1[i], ax2[i], ay2[i]);
-                var row = destination + ((long)i * m);
                 if (path == KernelPath.Vector512)
                 {
-                    Vector512<float> vx1 = Vector512.Create(ax1[i]), vy1 = Vector512.Create(ay1[i]), vx2 = Vector512.Create(ax2[i]), vy2 = Vector512.Create(ay2[i]), va = Vector512.Create(area);
-                    const int Width = 16;
-                    TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector512.Load(bx1), Vector512.Load(by1), Vector512.Load(bx2), Vector512.Load(by2), Vector512.Load(bArea)).Store(row);
-                    var j = (int)(((64 - ((nint)row & 63)) & 63) / sizeof(float));
-                    for (; j <= m - Width; j += Width)
-                    {
-                        TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector512.Load(bx1 + j), Vector512.Load(by1 + j), Vector512.Load(bx2 + j), Vector512.Load(by2 + j), Vector512.Load(bArea + j)).StoreAlignedNonTemporal(row + j);
-                    }
-
-                    if (j < m)
-                    {
-                        j = m - Width;
-                        TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector512.Load(bx1 + j), Vector512.Load(by1 + j), Vector512.Load(bx2 + j), Vector512.Load(by2 + j), Vector512.Load(bArea + j)).Store(row + j);
-                    }
+                    StreamingRow<TOp, BoxVector512, Vector512<float>>(i);
                 }
                 else
                 {
-                    Vector256<float> vx1 = Vector256.Create(ax1[i]), vy1 = Vector256.Create(ay1[i]), vx2 = Vector256.Create(ax2[i]), vy2 = Vector256.Create(ay2[i]), va = Vector256.Create(area);
-                    const int Width = 8;
-                    TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector256.Load(bx1), Vector256.Load(by1), Vector256.Load(bx2), Vector256.Load(by2), Vector256.Load(bArea)).Store(row);
-                    var j = (int)(((32 - ((nint)row & 31)) & 31) / sizeof(float));
-                    for (; j <= m - Width; j += Width)
-                    {
-                        TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector256.Load(bx1 + j), Vector256.Load(by1 + j), Vector256.Load(bx2 + j), Vector256.Load(by2 + j), Vector256.Load(bArea + j)).StoreAlignedNonTemporal(row + j);
-                    }
-
-                    if (j < m)
-                    {
-                        j = m - Width;
-                        TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector256.Load(bx1 + j), Vector256.Load(by1 + j), Vector256.Load(bx2 + j), Vector256.Load(by2 + j), Vector256.Load(bArea + j)).Store(row + j);
-                    }
+                    StreamingRow<TOp, BoxVector256, Vector256<float>>(i);
                 }
             }
 
@@ -418,198 +390,146 @@ public static partial class BoxKernels
             }
         }
 
-        // Rows i to i + 3 with shared column loads; the last vector of each row overlaps the one before (identical results).
-        private void FourRows512<TOp>(int i)
+        /// <summary>The measure of one broadcast box of a against b's columns j..j + width.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TV At<TOp, TW, TV>(TV x1, TV y1, TV x2, TV y2, TV area, int j)
             where TOp : struct, IBoxPairOperator
+            where TW : struct, IBoxVector<TV>
+            where TV : struct =>
+            TW.Invoke<TOp>(x1, y1, x2, y2, area, TW.Load(bx1 + j), TW.Load(by1 + j), TW.Load(bx2 + j), TW.Load(by2 + j), TW.Load(bArea + j));
+
+        // Rows i to i + 3 with shared column loads; the last vector of each row overlaps the one before (identical results).
+        private void FourRows<TOp, TW, TV>(int i)
+            where TOp : struct, IBoxPairOperator
+            where TW : struct, IBoxVector<TV>
+            where TV : struct
         {
-            const int Width = 16;
+            var width = TW.Count;
             var r0 = destination + ((long)i * m);
             var r1 = r0 + m;
             var r2 = r1 + m;
             var r3 = r2 + m;
-            Vector512<float> x10 = Vector512.Create(ax1[i + 0]), y10 = Vector512.Create(ay1[i + 0]), x20 = Vector512.Create(ax2[i + 0]), y20 = Vector512.Create(ay2[i + 0]), a0 = Vector512.Create(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
-            Vector512<float> x11 = Vector512.Create(ax1[i + 1]), y11 = Vector512.Create(ay1[i + 1]), x21 = Vector512.Create(ax2[i + 1]), y21 = Vector512.Create(ay2[i + 1]), a1 = Vector512.Create(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
-            Vector512<float> x12 = Vector512.Create(ax1[i + 2]), y12 = Vector512.Create(ay1[i + 2]), x22 = Vector512.Create(ax2[i + 2]), y22 = Vector512.Create(ay2[i + 2]), a2 = Vector512.Create(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
-            Vector512<float> x13 = Vector512.Create(ax1[i + 3]), y13 = Vector512.Create(ay1[i + 3]), x23 = Vector512.Create(ax2[i + 3]), y23 = Vector512.Create(ay2[i + 3]), a3 = Vector512.Create(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
+            TV x10 = TW.Broadcast(ax1[i + 0]), y10 = TW.Broadcast(ay1[i + 0]), x20 = TW.Broadcast(ax2[i + 0]), y20 = TW.Broadcast(ay2[i + 0]), a0 = TW.Broadcast(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
+            TV x11 = TW.Broadcast(ax1[i + 1]), y11 = TW.Broadcast(ay1[i + 1]), x21 = TW.Broadcast(ax2[i + 1]), y21 = TW.Broadcast(ay2[i + 1]), a1 = TW.Broadcast(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
+            TV x12 = TW.Broadcast(ax1[i + 2]), y12 = TW.Broadcast(ay1[i + 2]), x22 = TW.Broadcast(ax2[i + 2]), y22 = TW.Broadcast(ay2[i + 2]), a2 = TW.Broadcast(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
+            TV x13 = TW.Broadcast(ax1[i + 3]), y13 = TW.Broadcast(ay1[i + 3]), x23 = TW.Broadcast(ax2[i + 3]), y23 = TW.Broadcast(ay2[i + 3]), a3 = TW.Broadcast(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
             var j = 0;
             while (true)
             {
-                if (j > m - Width)
+                if (j > m - width)
                 {
                     if (j == m)
                     {
                         break;
                     }
 
-                    j = m - Width;
+                    j = m - width;
                 }
 
-                Vector512<float> c1 = Vector512.Load(bx1 + j), c2 = Vector512.Load(by1 + j), c3 = Vector512.Load(bx2 + j), c4 = Vector512.Load(by2 + j), c5 = Vector512.Load(bArea + j);
-                TOp.Invoke(x10, y10, x20, y20, a0, c1, c2, c3, c4, c5).Store(r0 + j);
-                TOp.Invoke(x11, y11, x21, y21, a1, c1, c2, c3, c4, c5).Store(r1 + j);
-                TOp.Invoke(x12, y12, x22, y22, a2, c1, c2, c3, c4, c5).Store(r2 + j);
-                TOp.Invoke(x13, y13, x23, y23, a3, c1, c2, c3, c4, c5).Store(r3 + j);
-                j += Width;
+                TV c1 = TW.Load(bx1 + j), c2 = TW.Load(by1 + j), c3 = TW.Load(bx2 + j), c4 = TW.Load(by2 + j), c5 = TW.Load(bArea + j);
+                TW.Store(TW.Invoke<TOp>(x10, y10, x20, y20, a0, c1, c2, c3, c4, c5), r0 + j);
+                TW.Store(TW.Invoke<TOp>(x11, y11, x21, y21, a1, c1, c2, c3, c4, c5), r1 + j);
+                TW.Store(TW.Invoke<TOp>(x12, y12, x22, y22, a2, c1, c2, c3, c4, c5), r2 + j);
+                TW.Store(TW.Invoke<TOp>(x13, y13, x23, y23, a3, c1, c2, c3, c4, c5), r3 + j);
+                j += width;
             }
         }
 
-        // Streaming version of FourRows512: an unaligned head vector per row, aligned non-temporal stores from each row's
-        // first 64-byte boundary, and an overlapping unaligned tail vector per row.
-        private void FourStreamingRows512<TOp>(int i)
+        // Streaming version of FourRows: an unaligned head vector per row, aligned non-temporal stores from each row's first
+        // vector-size boundary, and an overlapping unaligned tail vector per row.
+        private void FourStreamingRows<TOp, TW, TV>(int i)
             where TOp : struct, IBoxPairOperator
+            where TW : struct, IBoxVector<TV>
+            where TV : struct
         {
-            const int Width = 16;
+            var width = TW.Count;
             var r0 = destination + ((long)i * m);
             var r1 = r0 + m;
             var r2 = r1 + m;
             var r3 = r2 + m;
-            Vector512<float> x10 = Vector512.Create(ax1[i + 0]), y10 = Vector512.Create(ay1[i + 0]), x20 = Vector512.Create(ax2[i + 0]), y20 = Vector512.Create(ay2[i + 0]), a0 = Vector512.Create(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
-            Vector512<float> x11 = Vector512.Create(ax1[i + 1]), y11 = Vector512.Create(ay1[i + 1]), x21 = Vector512.Create(ax2[i + 1]), y21 = Vector512.Create(ay2[i + 1]), a1 = Vector512.Create(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
-            Vector512<float> x12 = Vector512.Create(ax1[i + 2]), y12 = Vector512.Create(ay1[i + 2]), x22 = Vector512.Create(ax2[i + 2]), y22 = Vector512.Create(ay2[i + 2]), a2 = Vector512.Create(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
-            Vector512<float> x13 = Vector512.Create(ax1[i + 3]), y13 = Vector512.Create(ay1[i + 3]), x23 = Vector512.Create(ax2[i + 3]), y23 = Vector512.Create(ay2[i + 3]), a3 = Vector512.Create(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
-            TOp.Invoke(x10, y10, x20, y20, a0, Vector512.Load(bx1 + 0), Vector512.Load(by1 + 0), Vector512.Load(bx2 + 0), Vector512.Load(by2 + 0), Vector512.Load(bArea + 0)).Store(r0);
-            TOp.Invoke(x11, y11, x21, y21, a1, Vector512.Load(bx1 + 0), Vector512.Load(by1 + 0), Vector512.Load(bx2 + 0), Vector512.Load(by2 + 0), Vector512.Load(bArea + 0)).Store(r1);
-            TOp.Invoke(x12, y12, x22, y22, a2, Vector512.Load(bx1 + 0), Vector512.Load(by1 + 0), Vector512.Load(bx2 + 0), Vector512.Load(by2 + 0), Vector512.Load(bArea + 0)).Store(r2);
-            TOp.Invoke(x13, y13, x23, y23, a3, Vector512.Load(bx1 + 0), Vector512.Load(by1 + 0), Vector512.Load(bx2 + 0), Vector512.Load(by2 + 0), Vector512.Load(bArea + 0)).Store(r3);
-            var j0 = (int)(((64 - ((nint)r0 & 63)) & 63) / sizeof(float));
-            var j1 = (int)(((64 - ((nint)r1 & 63)) & 63) / sizeof(float));
-            var j2 = (int)(((64 - ((nint)r2 & 63)) & 63) / sizeof(float));
-            var j3 = (int)(((64 - ((nint)r3 & 63)) & 63) / sizeof(float));
-            var common = ((m - Width - Math.Max(Math.Max(j0, j1), Math.Max(j2, j3))) / Width) + 1;
+            TV x10 = TW.Broadcast(ax1[i + 0]), y10 = TW.Broadcast(ay1[i + 0]), x20 = TW.Broadcast(ax2[i + 0]), y20 = TW.Broadcast(ay2[i + 0]), a0 = TW.Broadcast(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
+            TV x11 = TW.Broadcast(ax1[i + 1]), y11 = TW.Broadcast(ay1[i + 1]), x21 = TW.Broadcast(ax2[i + 1]), y21 = TW.Broadcast(ay2[i + 1]), a1 = TW.Broadcast(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
+            TV x12 = TW.Broadcast(ax1[i + 2]), y12 = TW.Broadcast(ay1[i + 2]), x22 = TW.Broadcast(ax2[i + 2]), y22 = TW.Broadcast(ay2[i + 2]), a2 = TW.Broadcast(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
+            TV x13 = TW.Broadcast(ax1[i + 3]), y13 = TW.Broadcast(ay1[i + 3]), x23 = TW.Broadcast(ax2[i + 3]), y23 = TW.Broadcast(ay2[i + 3]), a3 = TW.Broadcast(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
+            TW.Store(At<TOp, TW, TV>(x10, y10, x20, y20, a0, 0), r0);
+            TW.Store(At<TOp, TW, TV>(x11, y11, x21, y21, a1, 0), r1);
+            TW.Store(At<TOp, TW, TV>(x12, y12, x22, y22, a2, 0), r2);
+            TW.Store(At<TOp, TW, TV>(x13, y13, x23, y23, a3, 0), r3);
+            var j0 = AlignedStart<TW, TV>(r0);
+            var j1 = AlignedStart<TW, TV>(r1);
+            var j2 = AlignedStart<TW, TV>(r2);
+            var j3 = AlignedStart<TW, TV>(r3);
+            var common = ((m - width - Math.Max(Math.Max(j0, j1), Math.Max(j2, j3))) / width) + 1;
             for (var step = 0; step < common; step++)
             {
-                TOp.Invoke(x10, y10, x20, y20, a0, Vector512.Load(bx1 + j0), Vector512.Load(by1 + j0), Vector512.Load(bx2 + j0), Vector512.Load(by2 + j0), Vector512.Load(bArea + j0)).StoreAlignedNonTemporal(r0 + j0);
-                TOp.Invoke(x11, y11, x21, y21, a1, Vector512.Load(bx1 + j1), Vector512.Load(by1 + j1), Vector512.Load(bx2 + j1), Vector512.Load(by2 + j1), Vector512.Load(bArea + j1)).StoreAlignedNonTemporal(r1 + j1);
-                TOp.Invoke(x12, y12, x22, y22, a2, Vector512.Load(bx1 + j2), Vector512.Load(by1 + j2), Vector512.Load(bx2 + j2), Vector512.Load(by2 + j2), Vector512.Load(bArea + j2)).StoreAlignedNonTemporal(r2 + j2);
-                TOp.Invoke(x13, y13, x23, y23, a3, Vector512.Load(bx1 + j3), Vector512.Load(by1 + j3), Vector512.Load(bx2 + j3), Vector512.Load(by2 + j3), Vector512.Load(bArea + j3)).StoreAlignedNonTemporal(r3 + j3);
-                j0 += Width;
-                j1 += Width;
-                j2 += Width;
-                j3 += Width;
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(x10, y10, x20, y20, a0, j0), r0 + j0);
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(x11, y11, x21, y21, a1, j1), r1 + j1);
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(x12, y12, x22, y22, a2, j2), r2 + j2);
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(x13, y13, x23, y23, a3, j3), r3 + j3);
+                j0 += width;
+                j1 += width;
+                j2 += width;
+                j3 += width;
             }
 
-            for (; j0 <= m - Width; j0 += Width)
+            for (; j0 <= m - width; j0 += width)
             {
-                TOp.Invoke(x10, y10, x20, y20, a0, Vector512.Load(bx1 + j0), Vector512.Load(by1 + j0), Vector512.Load(bx2 + j0), Vector512.Load(by2 + j0), Vector512.Load(bArea + j0)).StoreAlignedNonTemporal(r0 + j0);
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(x10, y10, x20, y20, a0, j0), r0 + j0);
             }
 
-            for (; j1 <= m - Width; j1 += Width)
+            for (; j1 <= m - width; j1 += width)
             {
-                TOp.Invoke(x11, y11, x21, y21, a1, Vector512.Load(bx1 + j1), Vector512.Load(by1 + j1), Vector512.Load(bx2 + j1), Vector512.Load(by2 + j1), Vector512.Load(bArea + j1)).StoreAlignedNonTemporal(r1 + j1);
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(x11, y11, x21, y21, a1, j1), r1 + j1);
             }
 
-            for (; j2 <= m - Width; j2 += Width)
+            for (; j2 <= m - width; j2 += width)
             {
-                TOp.Invoke(x12, y12, x22, y22, a2, Vector512.Load(bx1 + j2), Vector512.Load(by1 + j2), Vector512.Load(bx2 + j2), Vector512.Load(by2 + j2), Vector512.Load(bArea + j2)).StoreAlignedNonTemporal(r2 + j2);
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(x12, y12, x22, y22, a2, j2), r2 + j2);
             }
 
-            for (; j3 <= m - Width; j3 += Width)
+            for (; j3 <= m - width; j3 += width)
             {
-                TOp.Invoke(x13, y13, x23, y23, a3, Vector512.Load(bx1 + j3), Vector512.Load(by1 + j3), Vector512.Load(bx2 + j3), Vector512.Load(by2 + j3), Vector512.Load(bArea + j3)).StoreAlignedNonTemporal(r3 + j3);
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(x13, y13, x23, y23, a3, j3), r3 + j3);
             }
 
-            var tail = m - Width;
-            TOp.Invoke(x10, y10, x20, y20, a0, Vector512.Load(bx1 + tail), Vector512.Load(by1 + tail), Vector512.Load(bx2 + tail), Vector512.Load(by2 + tail), Vector512.Load(bArea + tail)).Store(r0 + tail);
-            TOp.Invoke(x11, y11, x21, y21, a1, Vector512.Load(bx1 + tail), Vector512.Load(by1 + tail), Vector512.Load(bx2 + tail), Vector512.Load(by2 + tail), Vector512.Load(bArea + tail)).Store(r1 + tail);
-            TOp.Invoke(x12, y12, x22, y22, a2, Vector512.Load(bx1 + tail), Vector512.Load(by1 + tail), Vector512.Load(bx2 + tail), Vector512.Load(by2 + tail), Vector512.Load(bArea + tail)).Store(r2 + tail);
-            TOp.Invoke(x13, y13, x23, y23, a3, Vector512.Load(bx1 + tail), Vector512.Load(by1 + tail), Vector512.Load(bx2 + tail), Vector512.Load(by2 + tail), Vector512.Load(bArea + tail)).Store(r3 + tail);
+            var tail = m - width;
+            TW.Store(At<TOp, TW, TV>(x10, y10, x20, y20, a0, tail), r0 + tail);
+            TW.Store(At<TOp, TW, TV>(x11, y11, x21, y21, a1, tail), r1 + tail);
+            TW.Store(At<TOp, TW, TV>(x12, y12, x22, y22, a2, tail), r2 + tail);
+            TW.Store(At<TOp, TW, TV>(x13, y13, x23, y23, a3, tail), r3 + tail);
         }
 
-        // Rows i to i + 3 with shared column loads; the last vector of each row overlaps the one before (identical results).
-        private void FourRows256<TOp>(int i)
+        /// <summary>One streaming row: an unaligned head vector, aligned non-temporal stores, an overlapping unaligned tail.</summary>
+        private void StreamingRow<TOp, TW, TV>(int i)
             where TOp : struct, IBoxPairOperator
+            where TW : struct, IBoxVector<TV>
+            where TV : struct
         {
-            const int Width = 8;
-            var r0 = destination + ((long)i * m);
-            var r1 = r0 + m;
-            var r2 = r1 + m;
-            var r3 = r2 + m;
-            Vector256<float> x10 = Vector256.Create(ax1[i + 0]), y10 = Vector256.Create(ay1[i + 0]), x20 = Vector256.Create(ax2[i + 0]), y20 = Vector256.Create(ay2[i + 0]), a0 = Vector256.Create(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
-            Vector256<float> x11 = Vector256.Create(ax1[i + 1]), y11 = Vector256.Create(ay1[i + 1]), x21 = Vector256.Create(ax2[i + 1]), y21 = Vector256.Create(ay2[i + 1]), a1 = Vector256.Create(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
-            Vector256<float> x12 = Vector256.Create(ax1[i + 2]), y12 = Vector256.Create(ay1[i + 2]), x22 = Vector256.Create(ax2[i + 2]), y22 = Vector256.Create(ay2[i + 2]), a2 = Vector256.Create(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
-            Vector256<float> x13 = Vector256.Create(ax1[i + 3]), y13 = Vector256.Create(ay1[i + 3]), x23 = Vector256.Create(ax2[i + 3]), y23 = Vector256.Create(ay2[i + 3]), a3 = Vector256.Create(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
-            var j = 0;
-            while (true)
+            var width = TW.Count;
+            var row = destination + ((long)i * m);
+            TV vx1 = TW.Broadcast(ax1[i]), vy1 = TW.Broadcast(ay1[i]), vx2 = TW.Broadcast(ax2[i]), vy2 = TW.Broadcast(ay2[i]), va = TW.Broadcast(Area(ax1[i], ay1[i], ax2[i], ay2[i]));
+            TW.Store(At<TOp, TW, TV>(vx1, vy1, vx2, vy2, va, 0), row);
+            var j = AlignedStart<TW, TV>(row);
+            for (; j <= m - width; j += width)
             {
-                if (j > m - Width)
-                {
-                    if (j == m)
-                    {
-                        break;
-                    }
+                TW.StoreAlignedNonTemporal(At<TOp, TW, TV>(vx1, vy1, vx2, vy2, va, j), row + j);
+            }
 
-                    j = m - Width;
-                }
-
-                Vector256<float> c1 = Vector256.Load(bx1 + j), c2 = Vector256.Load(by1 + j), c3 = Vector256.Load(bx2 + j), c4 = Vector256.Load(by2 + j), c5 = Vector256.Load(bArea + j);
-                TOp.Invoke(x10, y10, x20, y20, a0, c1, c2, c3, c4, c5).Store(r0 + j);
-                TOp.Invoke(x11, y11, x21, y21, a1, c1, c2, c3, c4, c5).Store(r1 + j);
-                TOp.Invoke(x12, y12, x22, y22, a2, c1, c2, c3, c4, c5).Store(r2 + j);
-                TOp.Invoke(x13, y13, x23, y23, a3, c1, c2, c3, c4, c5).Store(r3 + j);
-                j += Width;
+            if (j < m)
+            {
+                j = m - width;
+                TW.Store(At<TOp, TW, TV>(vx1, vy1, vx2, vy2, va, j), row + j);
             }
         }
 
-        // Streaming version of FourRows256: an unaligned head vector per row, aligned non-temporal stores from each row's
-        // first 32-byte boundary, and an overlapping unaligned tail vector per row.
-        private void FourStreamingRows256<TOp>(int i)
-            where TOp : struct, IBoxPairOperator
+        /// <summary>The first column of a row that starts on a vector-size boundary.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int AlignedStart<TW, TV>(float* row)
+            where TW : struct, IBoxVector<TV>
+            where TV : struct
         {
-            const int Width = 8;
-            var r0 = destination + ((long)i * m);
-            var r1 = r0 + m;
-            var r2 = r1 + m;
-            var r3 = r2 + m;
-            Vector256<float> x10 = Vector256.Create(ax1[i + 0]), y10 = Vector256.Create(ay1[i + 0]), x20 = Vector256.Create(ax2[i + 0]), y20 = Vector256.Create(ay2[i + 0]), a0 = Vector256.Create(Area(ax1[i + 0], ay1[i + 0], ax2[i + 0], ay2[i + 0]));
-            Vector256<float> x11 = Vector256.Create(ax1[i + 1]), y11 = Vector256.Create(ay1[i + 1]), x21 = Vector256.Create(ax2[i + 1]), y21 = Vector256.Create(ay2[i + 1]), a1 = Vector256.Create(Area(ax1[i + 1], ay1[i + 1], ax2[i + 1], ay2[i + 1]));
-            Vector256<float> x12 = Vector256.Create(ax1[i + 2]), y12 = Vector256.Create(ay1[i + 2]), x22 = Vector256.Create(ax2[i + 2]), y22 = Vector256.Create(ay2[i + 2]), a2 = Vector256.Create(Area(ax1[i + 2], ay1[i + 2], ax2[i + 2], ay2[i + 2]));
-            Vector256<float> x13 = Vector256.Create(ax1[i + 3]), y13 = Vector256.Create(ay1[i + 3]), x23 = Vector256.Create(ax2[i + 3]), y23 = Vector256.Create(ay2[i + 3]), a3 = Vector256.Create(Area(ax1[i + 3], ay1[i + 3], ax2[i + 3], ay2[i + 3]));
-            TOp.Invoke(x10, y10, x20, y20, a0, Vector256.Load(bx1 + 0), Vector256.Load(by1 + 0), Vector256.Load(bx2 + 0), Vector256.Load(by2 + 0), Vector256.Load(bArea + 0)).Store(r0);
-            TOp.Invoke(x11, y11, x21, y21, a1, Vector256.Load(bx1 + 0), Vector256.Load(by1 + 0), Vector256.Load(bx2 + 0), Vector256.Load(by2 + 0), Vector256.Load(bArea + 0)).Store(r1);
-            TOp.Invoke(x12, y12, x22, y22, a2, Vector256.Load(bx1 + 0), Vector256.Load(by1 + 0), Vector256.Load(bx2 + 0), Vector256.Load(by2 + 0), Vector256.Load(bArea + 0)).Store(r2);
-            TOp.Invoke(x13, y13, x23, y23, a3, Vector256.Load(bx1 + 0), Vector256.Load(by1 + 0), Vector256.Load(bx2 + 0), Vector256.Load(by2 + 0), Vector256.Load(bArea + 0)).Store(r3);
-            var j0 = (int)(((32 - ((nint)r0 & 31)) & 31) / sizeof(float));
-            var j1 = (int)(((32 - ((nint)r1 & 31)) & 31) / sizeof(float));
-            var j2 = (int)(((32 - ((nint)r2 & 31)) & 31) / sizeof(float));
-            var j3 = (int)(((32 - ((nint)r3 & 31)) & 31) / sizeof(float));
-            var common = ((m - Width - Math.Max(Math.Max(j0, j1), Math.Max(j2, j3))) / Width) + 1;
-            for (var step = 0; step < common; step++)
-            {
-                TOp.Invoke(x10, y10, x20, y20, a0, Vector256.Load(bx1 + j0), Vector256.Load(by1 + j0), Vector256.Load(bx2 + j0), Vector256.Load(by2 + j0), Vector256.Load(bArea + j0)).StoreAlignedNonTemporal(r0 + j0);
-                TOp.Invoke(x11, y11, x21, y21, a1, Vector256.Load(bx1 + j1), Vector256.Load(by1 + j1), Vector256.Load(bx2 + j1), Vector256.Load(by2 + j1), Vector256.Load(bArea + j1)).StoreAlignedNonTemporal(r1 + j1);
-                TOp.Invoke(x12, y12, x22, y22, a2, Vector256.Load(bx1 + j2), Vector256.Load(by1 + j2), Vector256.Load(bx2 + j2), Vector256.Load(by2 + j2), Vector256.Load(bArea + j2)).StoreAlignedNonTemporal(r2 + j2);
-                TOp.Invoke(x13, y13, x23, y23, a3, Vector256.Load(bx1 + j3), Vector256.Load(by1 + j3), Vector256.Load(bx2 + j3), Vector256.Load(by2 + j3), Vector256.Load(bArea + j3)).StoreAlignedNonTemporal(r3 + j3);
-                j0 += Width;
-                j1 += Width;
-                j2 += Width;
-                j3 += Width;
-            }
-
-            for (; j0 <= m - Width; j0 += Width)
-            {
-                TOp.Invoke(x10, y10, x20, y20, a0, Vector256.Load(bx1 + j0), Vector256.Load(by1 + j0), Vector256.Load(bx2 + j0), Vector256.Load(by2 + j0), Vector256.Load(bArea + j0)).StoreAlignedNonTemporal(r0 + j0);
-            }
-
-            for (; j1 <= m - Width; j1 += Width)
-            {
-                TOp.Invoke(x11, y11, x21, y21, a1, Vector256.Load(bx1 + j1), Vector256.Load(by1 + j1), Vector256.Load(bx2 + j1), Vector256.Load(by2 + j1), Vector256.Load(bArea + j1)).StoreAlignedNonTemporal(r1 + j1);
-            }
-
-            for (; j2 <= m - Width; j2 += Width)
-            {
-                TOp.Invoke(x12, y12, x22, y22, a2, Vector256.Load(bx1 + j2), Vector256.Load(by1 + j2), Vector256.Load(bx2 + j2), Vector256.Load(by2 + j2), Vector256.Load(bArea + j2)).StoreAlignedNonTemporal(r2 + j2);
-            }
-
-            for (; j3 <= m - Width; j3 += Width)
-            {
-                TOp.Invoke(x13, y13, x23, y23, a3, Vector256.Load(bx1 + j3), Vector256.Load(by1 + j3), Vector256.Load(bx2 + j3), Vector256.Load(by2 + j3), Vector256.Load(bArea + j3)).StoreAlignedNonTemporal(r3 + j3);
-            }
-
-            var tail = m - Width;
-            TOp.Invoke(x10, y10, x20, y20, a0, Vector256.Load(bx1 + tail), Vector256.Load(by1 + tail), Vector256.Load(bx2 + tail), Vector256.Load(by2 + tail), Vector256.Load(bArea + tail)).Store(r0 + tail);
-            TOp.Invoke(x11, y11, x21, y21, a1, Vector256.Load(bx1 + tail), Vector256.Load(by1 + tail), Vector256.Load(bx2 + tail), Vector256.Load(by2 + tail), Vector256.Load(bArea + tail)).Store(r1 + tail);
-            TOp.Invoke(x12, y12, x22, y22, a2, Vector256.Load(bx1 + tail), Vector256.Load(by1 + tail), Vector256.Load(bx2 + tail), Vector256.Load(by2 + tail), Vector256.Load(bArea + tail)).Store(r2 + tail);
-            TOp.Invoke(x13, y13, x23, y23, a3, Vector256.Load(bx1 + tail), Vector256.Load(by1 + tail), Vector256.Load(bx2 + tail), Vector256.Load(by2 + tail), Vector256.Load(bArea + tail)).Store(r3 + tail);
+            var bytes = TW.Count * sizeof(float);
+            return (int)(((bytes - ((nint)row & (bytes - 1))) & (bytes - 1)) / sizeof(float));
         }
 
         private void RowScalar<TOp>(float x1, float y1, float x2, float y2, float area, float* row, int start)
@@ -621,76 +541,30 @@ public static partial class BoxKernels
             }
         }
 
-        private void Row512<TOp>(float x1, float y1, float x2, float y2, float area, float* row)
+        private void Row<TOp, TW, TV>(float x1, float y1, float x2, float y2, float area, float* row)
             where TOp : struct, IBoxPairOperator
+            where TW : struct, IBoxVector<TV>
+            where TV : struct
         {
-            const int Width = 16;
-            if (m < Width)
+            var width = TW.Count;
+            if (m < width)
             {
                 RowScalar<TOp>(x1, y1, x2, y2, area, row, 0);
                 return;
             }
 
-            Vector512<float> vx1 = Vector512.Create(x1), vy1 = Vector512.Create(y1), vx2 = Vector512.Create(x2), vy2 = Vector512.Create(y2), va = Vector512.Create(area);
+            TV vx1 = TW.Broadcast(x1), vy1 = TW.Broadcast(y1), vx2 = TW.Broadcast(x2), vy2 = TW.Broadcast(y2), va = TW.Broadcast(area);
             var j = 0;
-            for (; j <= m - Width; j += Width)
+            for (; j <= m - width; j += width)
             {
-                TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector512.Load(bx1 + j), Vector512.Load(by1 + j), Vector512.Load(bx2 + j), Vector512.Load(by2 + j), Vector512.Load(bArea + j)).Store(row + j);
+                TW.Store(At<TOp, TW, TV>(vx1, vy1, vx2, vy2, va, j), row + j);
             }
 
             if (j < m)
             {
                 // Overlapping last vector: recomputes a few columns with identical results instead of a scalar tail.
-                j = m - Width;
-                TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector512.Load(bx1 + j), Vector512.Load(by1 + j), Vector512.Load(bx2 + j), Vector512.Load(by2 + j), Vector512.Load(bArea + j)).Store(row + j);
-            }
-        }
-
-        private void Row256<TOp>(float x1, float y1, float x2, float y2, float area, float* row)
-            where TOp : struct, IBoxPairOperator
-        {
-            const int Width = 8;
-            if (m < Width)
-            {
-                RowScalar<TOp>(x1, y1, x2, y2, area, row, 0);
-                return;
-            }
-
-            Vector256<float> vx1 = Vector256.Create(x1), vy1 = Vector256.Create(y1), vx2 = Vector256.Create(x2), vy2 = Vector256.Create(y2), va = Vector256.Create(area);
-            var j = 0;
-            for (; j <= m - Width; j += Width)
-            {
-                TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector256.Load(bx1 + j), Vector256.Load(by1 + j), Vector256.Load(bx2 + j), Vector256.Load(by2 + j), Vector256.Load(bArea + j)).Store(row + j);
-            }
-
-            if (j < m)
-            {
-                j = m - Width;
-                TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector256.Load(bx1 + j), Vector256.Load(by1 + j), Vector256.Load(bx2 + j), Vector256.Load(by2 + j), Vector256.Load(bArea + j)).Store(row + j);
-            }
-        }
-
-        private void Row128<TOp>(float x1, float y1, float x2, float y2, float area, float* row)
-            where TOp : struct, IBoxPairOperator
-        {
-            const int Width = 4;
-            if (m < Width)
-            {
-                RowScalar<TOp>(x1, y1, x2, y2, area, row, 0);
-                return;
-            }
-
-            Vector128<float> vx1 = Vector128.Create(x1), vy1 = Vector128.Create(y1), vx2 = Vector128.Create(x2), vy2 = Vector128.Create(y2), va = Vector128.Create(area);
-            var j = 0;
-            for (; j <= m - Width; j += Width)
-            {
-                TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector128.Load(bx1 + j), Vector128.Load(by1 + j), Vector128.Load(bx2 + j), Vector128.Load(by2 + j), Vector128.Load(bArea + j)).Store(row + j);
-            }
-
-            if (j < m)
-            {
-                j = m - Width;
-                TOp.Invoke(vx1, vy1, vx2, vy2, va, Vector128.Load(bx1 + j), Vector128.Load(by1 + j), Vector128.Load(bx2 + j), Vector128.Load(by2 + j), Vector128.Load(bArea + j)).Store(row + j);
+                j = m - width;
+                TW.Store(At<TOp, TW, TV>(vx1, vy1, vx2, vy2, va, j), row + j);
             }
         }
     }
